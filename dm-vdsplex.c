@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-vdsplex: a device-mapper target presenting one volume backed by N plexes
+ * (complete mirror copies), with plexes attachable to the live volume.
+ *
+ * This file is the target: constructor and destructor, I/O mapping, status,
+ * messages and the suspend/resume hooks.  The state shared by all table
+ * instances of a volume lives in vdsplex-volume.c; the lock inventory is at
+ * the top of that file.
+ */
+
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/stdarg.h>
+
+#include "dm-vdsplex.h"
+
+#define DM_MSG_PREFIX "vdsplex"
+
+/**
+ * struct vdsplex_bio - per-bio data.
+ * @is_read: the bio was remapped to one plex as a read.
+ * @nr: number of plexes the bio was sent to.
+ * @region: dm-io regions of a write, one per plex.
+ * @plex: the plexes, in the order of @region (index 0 for a read).
+ */
+struct vdsplex_bio {
+	bool is_read;
+	u8 nr;
+	struct dm_io_region region[VDSPLEX_MAX_PLEXES];
+	struct vdsplex_plex *plex[VDSPLEX_MAX_PLEXES];
+};
+
+/*
+ * ti->error must outlive the constructor only until DM has logged it, which
+ * it does right after the constructor fails.  Messages with values go into
+ * a small ring of buffers; a slot is reused only after VDSPLEX_ERR_SLOTS
+ * newer messages.
+ */
+#define VDSPLEX_ERR_SLOTS	8
+#define VDSPLEX_ERR_LEN		192
+static char vdsplex_err_buf[VDSPLEX_ERR_SLOTS][VDSPLEX_ERR_LEN];
+static atomic_t vdsplex_err_next = ATOMIC_INIT(0);
+
+/**
+ * vdsplex_errorf() - format a constructor error message.
+ * @fmt: printf format.
+ *
+ * Context: any.
+ * Return: the message, valid until VDSPLEX_ERR_SLOTS further calls.
+ */
+char *vdsplex_errorf(const char *fmt, ...)
+{
+	unsigned int slot = (unsigned int)atomic_inc_return(&vdsplex_err_next) %
+			    VDSPLEX_ERR_SLOTS;
+	char *buf = vdsplex_err_buf[slot];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(buf, VDSPLEX_ERR_LEN, fmt, args);
+	va_end(args);
+	return buf;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_errorf);
+
+static int vdsplex_parse_index(const char *key, const char *val,
+			       unsigned int nr_plexes, u32 *mask,
+			       char **error)
+{
+	unsigned int idx;
+
+	if (!val) {
+		*error = vdsplex_errorf("%s needs a plex index", key);
+		return -EINVAL;
+	}
+	if (kstrtouint(val, 10, &idx) || idx >= nr_plexes) {
+		*error = vdsplex_errorf("%s: plex index '%s' is not between 0 and %u",
+					key, val, nr_plexes - 1);
+		return -EINVAL;
+	}
+	if (*mask & BIT(idx)) {
+		*error = vdsplex_errorf("%s %u is given twice", key, idx);
+		return -EINVAL;
+	}
+	*mask |= BIT(idx);
+	return 0;
+}
+
+/**
+ * vdsplex_parse_args() - parse a table line without opening any device.
+ * @a: filled in; zeroed first.
+ * @argc: argument count.
+ * @argv: the arguments (dev pointers in @a point into it).
+ * @error: set to a sentence naming the bad argument on failure.
+ *
+ * Grammar (SPEC §2):
+ *
+ *   <metadata_dev|-> <region_size> <#plexes> <dev> <offset> [<dev> <offset>]...
+ *   [<#opt_args> <opt_arg>...]
+ *
+ *   region_size   sectors, a power of two from 8 to 2097152
+ *   #plexes       1 to 32
+ *   opt_arg       nosync | rebuild <idx> | read_policy <policy> |
+ *                 write_mostly <idx> | resync_rate <KiB/s>
+ *   policy        round_robin | least_pending | primary
+ *
+ * Context: any.
+ * Return: 0 or -EINVAL.
+ */
+int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
+		       char **error)
+{
+	struct dm_arg_set as = { .argc = argc, .argv = argv };
+	unsigned int i, nr_opt;
+	const char *arg;
+	char dummy;
+
+	memset(a, 0, sizeof(*a));
+	a->read_policy = VDSPLEX_READ_LEAST_PENDING;
+	if (argc < 5) {
+		*error = "Not enough arguments: expected <metadata_dev|-> <region_size> <#plexes> <dev> <offset>...";
+		return -EINVAL;
+	}
+
+	arg = dm_shift_arg(&as);
+	a->metadata = strcmp(arg, "-") ? arg : NULL;
+
+	arg = dm_shift_arg(&as);
+	if (kstrtou32(arg, 10, &a->region_size) ||
+	    a->region_size < VDSPLEX_MIN_REGION_SIZE ||
+	    a->region_size > VDSPLEX_MAX_REGION_SIZE ||
+	    !is_power_of_2(a->region_size)) {
+		*error = vdsplex_errorf("Invalid region_size '%s': must be a power of two from %u to %u sectors",
+					arg, VDSPLEX_MIN_REGION_SIZE,
+					VDSPLEX_MAX_REGION_SIZE);
+		return -EINVAL;
+	}
+
+	arg = dm_shift_arg(&as);
+	if (kstrtouint(arg, 10, &a->nr_plexes) || !a->nr_plexes ||
+	    a->nr_plexes > VDSPLEX_MAX_PLEXES) {
+		*error = vdsplex_errorf("Invalid #plexes '%s': must be 1 to %u",
+					arg, VDSPLEX_MAX_PLEXES);
+		return -EINVAL;
+	}
+	if (as.argc < 2 * a->nr_plexes) {
+		*error = vdsplex_errorf("Not enough <dev> <offset> pairs for %u plexes",
+					a->nr_plexes);
+		return -EINVAL;
+	}
+	for (i = 0; i < a->nr_plexes; i++) {
+		unsigned long long off;
+
+		a->dev[i] = dm_shift_arg(&as);
+		arg = dm_shift_arg(&as);
+		if (sscanf(arg, "%llu%c", &off, &dummy) != 1 ||
+		    off != (sector_t)off) {
+			*error = vdsplex_errorf("plex %u: invalid offset '%s'",
+						i, arg);
+			return -EINVAL;
+		}
+		a->offset[i] = off;
+	}
+	if (!as.argc)
+		return 0;
+
+	arg = dm_shift_arg(&as);
+	if (kstrtouint(arg, 10, &nr_opt) || nr_opt != as.argc) {
+		*error = vdsplex_errorf("Invalid #opt_args '%s': %u optional arguments follow",
+					arg, as.argc);
+		return -EINVAL;
+	}
+	while (as.argc) {
+		const char *key = dm_shift_arg(&as);
+		const char *val = as.argc ? as.argv[0] : NULL;
+		int r;
+
+		if (!strcasecmp(key, "nosync")) {
+			if (a->nosync) {
+				*error = "nosync is given twice";
+				return -EINVAL;
+			}
+			a->nosync = true;
+			continue;
+		}
+		if (!strcasecmp(key, "rebuild")) {
+			r = vdsplex_parse_index("rebuild", val, a->nr_plexes,
+						&a->rebuild, error);
+		} else if (!strcasecmp(key, "write_mostly")) {
+			r = vdsplex_parse_index("write_mostly", val,
+						a->nr_plexes, &a->write_mostly,
+						error);
+		} else if (!strcasecmp(key, "read_policy")) {
+			if (a->read_policy_set) {
+				*error = "read_policy is given twice";
+				return -EINVAL;
+			}
+			r = val ? vdsplex_policy_parse(val, &a->read_policy) :
+				  -EINVAL;
+			if (r)
+				*error = vdsplex_errorf("read_policy: unknown policy '%s' (round_robin, least_pending or primary)",
+							val ? val : "");
+			a->read_policy_set = true;
+		} else if (!strcasecmp(key, "resync_rate")) {
+			if (a->rate_set) {
+				*error = "resync_rate is given twice";
+				return -EINVAL;
+			}
+			r = val ? kstrtou32(val, 10, &a->resync_rate) : -EINVAL;
+			if (r)
+				*error = vdsplex_errorf("resync_rate: invalid rate '%s' (KiB/s, 0 = unlimited)",
+							val ? val : "");
+			a->rate_set = true;
+		} else {
+			*error = vdsplex_errorf("Unknown optional argument '%s'",
+						key);
+			return -EINVAL;
+		}
+		if (r)
+			return -EINVAL;
+		dm_shift_arg(&as);
+	}
+	if (a->rebuild == GENMASK(a->nr_plexes - 1, 0)) {
+		*error = "rebuild: every plex is marked for rebuild, so none can be the source";
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_parse_args);
+
+/**
+ * vdsplex_check_overlap() - do two plexes share sectors of one device?
+ * @devt: device of each plex.
+ * @offset: start sector of each plex.
+ * @nr: number of plexes.
+ * @len: length of every plex (the volume length).
+ * @first: set to the lower index of an overlapping pair.
+ * @second: set to the higher index of that pair.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL when plexes @first and @second overlap.
+ */
+int vdsplex_check_overlap(const dev_t *devt, const sector_t *offset,
+			  unsigned int nr, sector_t len, unsigned int *first,
+			  unsigned int *second)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < nr; i++) {
+		for (j = i + 1; j < nr; j++) {
+			if (devt[i] != devt[j])
+				continue;
+			if (offset[i] < offset[j] + len &&
+			    offset[j] < offset[i] + len) {
+				*first = i;
+				*second = j;
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_check_overlap);
+
+static void vdsplex_dtr(struct dm_target *ti)
+{
+	struct vdsplex_ctx *ctx = ti->private;
+	unsigned int i;
+
+	if (!ctx)
+		return;
+	if (ctx->vol)
+		vdsplex_release(ctx);
+	for (i = 0; i < ctx->nr_legs; i++) {
+		if (ctx->legs[i].plex)
+			vdsplex_plex_put(ctx->legs[i].plex);
+		if (ctx->legs[i].dev)
+			dm_put_device(ti, ctx->legs[i].dev);
+	}
+	if (ctx->io_client)
+		dm_io_client_destroy(ctx->io_client);
+	if (ctx->vol)
+		vdsplex_volume_put(ctx->vol);
+	kfree(ctx);
+	ti->private = NULL;
+}
+
+/* Open the plexes and check what needs the devices (SPEC §2 rules). */
+static int vdsplex_open_legs(struct dm_target *ti, struct vdsplex_ctx *ctx,
+			     const struct vdsplex_args *a)
+{
+	struct mapped_device *md = dm_table_get_md(ti->table);
+	dev_t self = disk_devt(dm_disk(md));
+	dev_t devt[VDSPLEX_MAX_PLEXES];
+	unsigned int i, j, vol_lbs = 0;
+	int r;
+
+	if (ctx->vol->active)
+		vol_lbs = bdev_logical_block_size(dm_disk(md)->part0);
+	for (i = 0; i < a->nr_plexes; i++) {
+		struct vdsplex_leg *leg = &ctx->legs[i];
+		struct block_device *bdev;
+		sector_t size;
+
+		r = dm_get_device(ti, a->dev[i], dm_table_get_mode(ti->table),
+				  &leg->dev);
+		if (r) {
+			ti->error = vdsplex_errorf("plex %u: cannot open device '%s'",
+						   i, a->dev[i]);
+			return r;
+		}
+		ctx->nr_legs = i + 1;
+		bdev = leg->dev->bdev;
+		devt[i] = bdev->bd_dev;
+		if (devt[i] == self) {
+			ti->error = vdsplex_errorf("plex %u: '%s' is the volume itself",
+						   i, a->dev[i]);
+			return -EINVAL;
+		}
+		size = bdev_nr_sectors(bdev);
+		if (a->offset[i] > size || size - a->offset[i] < ti->len) {
+			ti->error = vdsplex_errorf("plex %u: device '%s' has %llu sectors, needs %llu (offset %llu + length %llu)",
+						   i, a->dev[i],
+						   (unsigned long long)size,
+						   (unsigned long long)(a->offset[i] + ti->len),
+						   (unsigned long long)a->offset[i],
+						   (unsigned long long)ti->len);
+			return -EINVAL;
+		}
+		if (vol_lbs && bdev_logical_block_size(bdev) > vol_lbs) {
+			ti->error = vdsplex_errorf("plex %u: '%s' has logical block size %u, larger than the volume's %u",
+						   i, a->dev[i],
+						   bdev_logical_block_size(bdev),
+						   vol_lbs);
+			return -EINVAL;
+		}
+		leg->write_mostly = a->write_mostly & BIT(i);
+		leg->rebuild = a->rebuild & BIT(i);
+	}
+	if (vdsplex_check_overlap(devt, a->offset, a->nr_plexes, ti->len,
+				  &i, &j)) {
+		ti->error = vdsplex_errorf("plex %u ('%s' at %llu) overlaps plex %u ('%s' at %llu)",
+					   j, a->dev[j],
+					   (unsigned long long)a->offset[j],
+					   i, a->dev[i],
+					   (unsigned long long)a->offset[i]);
+		return -EINVAL;
+	}
+	for (i = 0; i < a->nr_plexes; i++) {
+		ctx->legs[i].plex = vdsplex_plex_get(ctx->vol, devt[i],
+						     a->offset[i]);
+		if (!ctx->legs[i].plex) {
+			ti->error = "Cannot allocate a plex";
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Construct a vdsplex target; the grammar is at vdsplex_parse_args().
+ */
+static int vdsplex_ctr(struct dm_target *ti, unsigned int argc, char **argv)
+{
+	struct vdsplex_args *a;
+	struct vdsplex_ctx *ctx;
+	struct vdsplex_volume *vol;
+	int r;
+
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!a || !ctx) {
+		kfree(a);
+		kfree(ctx);
+		ti->error = "Cannot allocate the target context";
+		return -ENOMEM;
+	}
+	ctx->ti = ti;
+	INIT_LIST_HEAD(&ctx->node);
+	ti->private = ctx;
+
+	r = vdsplex_parse_args(a, argc, argv, &ti->error);
+	if (r)
+		goto bad;
+	if (a->metadata) {
+		ti->error = vdsplex_errorf("metadata_dev '%s': persistent metadata is not supported yet; use '-' (core mode)",
+					   a->metadata);
+		r = -EINVAL;
+		goto bad;
+	}
+	ctx->read_policy = a->read_policy;
+	ctx->rate_set = a->rate_set;
+	ctx->resync_rate = a->resync_rate;
+	ctx->nosync = a->nosync;
+
+	vol = vdsplex_volume_get(dm_table_get_md(ti->table), ti->len,
+				 a->region_size, &ti->error);
+	if (IS_ERR(vol)) {
+		r = PTR_ERR(vol);
+		goto bad;
+	}
+	ctx->vol = vol;
+	r = vdsplex_attach_instance(ctx, &ti->error);
+	if (r)
+		goto bad;
+	r = vdsplex_open_legs(ti, ctx, a);
+	if (r)
+		goto bad;
+
+	ctx->io_client = dm_io_client_create();
+	if (IS_ERR(ctx->io_client)) {
+		r = PTR_ERR(ctx->io_client);
+		ctx->io_client = NULL;
+		ti->error = "Cannot create the dm-io client";
+		goto bad;
+	}
+
+	/* A bio never crosses a region: reads pick a plex per region. */
+	r = dm_set_target_max_io_len(ti, a->region_size);
+	if (r)
+		goto bad;
+	ti->num_flush_bios = 1;
+	ti->flush_supported = true;
+	ti->num_discard_bios = 1;
+	ti->num_write_zeroes_bios = 1;
+	ti->per_io_data_size = sizeof(struct vdsplex_bio);
+	kfree(a);
+	return 0;
+bad:
+	kfree(a);
+	vdsplex_dtr(ti);
+	return r;
+}
+
+static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
+			    struct vdsplex_bio *vb)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	sector_t off = dm_target_offset(ctx->ti, bio->bi_iter.bi_sector);
+	struct vdsplex_leg *leg;
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	i = vdsplex_choose_read_leg(ctx, off >> vol->region_shift,
+				    (unsigned int)atomic_inc_return(&vol->rr));
+	if (i < 0) {
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+		DMERR_LIMIT("%s: no plex can serve a read at sector %llu",
+			    dm_device_name(vol->md), (unsigned long long)off);
+		return DM_MAPIO_KILL;
+	}
+	leg = &ctx->legs[i];
+	atomic_inc(&leg->plex->pending);
+	vb->plex[0] = leg->plex;
+	vb->nr = 1;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+
+	bio_set_dev(bio, leg->dev->bdev);
+	bio->bi_iter.bi_sector = leg->plex->offset + off;
+	return DM_MAPIO_REMAPPED;
+}
+
+/*
+ * Completion of a write fanned out by dm-io; @error has bit i set when
+ * region i (plex vb->plex[i]) failed.  A plex that failed a write while an
+ * in-sync plex took it is marked dead before the bio completes, so the
+ * success reported to the caller is backed by the plexes still alive.
+ * Runs in bio completion context.
+ */
+static void vdsplex_write_done(unsigned long error, void *context)
+{
+	struct bio *bio = context;
+	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+	struct vdsplex_volume *vol = vb->plex[0]->vol;
+	bool good = false, failed = false;
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < vb->nr; i++)
+		atomic_dec(&vb->plex[i]->pending);
+	if (likely(!error)) {
+		bio_endio(bio);
+		return;
+	}
+	if (bio_op(bio) == REQ_OP_DISCARD) {
+		/* Advisory: a plex that cannot discard keeps its data. */
+		if (error == GENMASK(vb->nr - 1, 0))
+			bio->bi_status = BLK_STS_NOTSUPP;
+		bio_endio(bio);
+		return;
+	}
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	for (i = 0; i < vb->nr; i++)
+		if (!(error & BIT(i)) &&
+		    vb->plex[i]->state == VDSPLEX_PLEX_ALIVE)
+			good = true;
+	for (i = 0; i < vb->nr; i++) {
+		struct vdsplex_plex *p = vb->plex[i];
+
+		if (!(error & BIT(i)))
+			continue;
+		atomic_inc(&p->write_errors);
+		if (good && p->state != VDSPLEX_PLEX_DEAD) {
+			p->state = VDSPLEX_PLEX_DEAD;
+			failed = true;
+		}
+	}
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+
+	if (failed) {
+		DMERR_LIMIT("%s: write error: plex failed", dm_device_name(vol->md));
+		vdsplex_raise_event(vol);
+	}
+	if (!good)
+		bio->bi_status = BLK_STS_IOERR;
+	bio_endio(bio);
+}
+
+static int vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
+			     struct vdsplex_bio *vb)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	sector_t off = dm_target_offset(ctx->ti, bio->bi_iter.bi_sector);
+	unsigned int count = bio_sectors(bio), i;
+	struct dm_io_request req = {
+		.bi_opf = bio_op(bio) | (bio->bi_opf & (REQ_PREFLUSH | REQ_FUA |
+							 REQ_SYNC | REQ_META |
+							 REQ_PRIO)),
+		.mem.type = DM_IO_BIO,
+		.mem.ptr.bio = bio,
+		.notify.fn = vdsplex_write_done,
+		.notify.context = bio,
+		.client = ctx->io_client,
+	};
+	unsigned long flags;
+
+	vb->nr = 0;
+	spin_lock_irqsave(&vol->state_lock, flags);
+	for (i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_leg *leg = &ctx->legs[i];
+
+		if (leg->plex->state == VDSPLEX_PLEX_DEAD)
+			continue;
+		vb->region[vb->nr].bdev = leg->dev->bdev;
+		vb->region[vb->nr].sector = leg->plex->offset + off;
+		vb->region[vb->nr].count = count;
+		vb->plex[vb->nr] = leg->plex;
+		atomic_inc(&leg->plex->pending);
+		vb->nr++;
+	}
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (!vb->nr) {
+		DMERR_LIMIT("%s: no plex is alive: write at sector %llu failed",
+			    dm_device_name(vol->md), (unsigned long long)off);
+		return DM_MAPIO_KILL;
+	}
+	/* Asynchronous dm_io() reports errors through the callback only. */
+	dm_io(&req, vb->nr, vb->region, NULL, IOPRIO_DEFAULT);
+	return DM_MAPIO_SUBMITTED;
+}
+
+static int vdsplex_map(struct dm_target *ti, struct bio *bio)
+{
+	struct vdsplex_ctx *ctx = ti->private;
+	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+
+	vb->is_read = bio_op(bio) == REQ_OP_READ;
+	if (vb->is_read)
+		return vdsplex_map_read(ctx, bio, vb);
+	return vdsplex_map_write(ctx, bio, vb);
+}
+
+static int vdsplex_end_io(struct dm_target *ti, struct bio *bio,
+			  blk_status_t *error)
+{
+	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+
+	if (vb->is_read) {
+		atomic_dec(&vb->plex[0]->pending);
+		if (!*error)
+			atomic64_inc(&vb->plex[0]->reads);
+	}
+	return DM_ENDIO_DONE;
+}
+
+/*
+ * Status (SPEC §3).  INFO is positional; fields are only ever appended:
+ *
+ *   <#plexes> <health_chars> <synced_regions>/<total_regions> <sync_action>
+ *   <mismatch_cnt> <metadata_state> <resync_rate_kibs> <regions_resynced>
+ *
+ * TABLE prints the current plex set and round-trips through dmsetup load.
+ */
+VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
+				     status_type_t type,
+				     unsigned int status_flags, char *result,
+				     unsigned int maxlen)
+{
+	struct vdsplex_ctx *ctx = ti->private;
+	struct vdsplex_volume *vol = ctx->vol;
+	char health[VDSPLEX_MAX_PLEXES + 1];
+	enum vdsplex_sync_action action;
+	unsigned int i, nr, nr_opt = 0;
+	unsigned long flags;
+	u64 synced, mismatch;
+	unsigned int sz = 0;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	nr = ctx->nr_legs;
+	for (i = 0; i < nr; i++)
+		health[i] = vdsplex_health_char(ctx->legs[i].plex->state);
+	health[nr] = '\0';
+	action = vol->action;
+	synced = vol->synced_regions;
+	mismatch = vol->mismatch_cnt;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+
+	switch (type) {
+	case STATUSTYPE_INFO:
+		DMEMIT("%u %s %llu/%llu %s %llu core %u %llu", nr, health,
+		       synced, vol->nr_regions, vdsplex_action_name(action),
+		       mismatch, ctx->rate_set ? ctx->resync_rate : 0,
+		       (u64)atomic64_read(&vol->regions_resynced));
+		break;
+	case STATUSTYPE_TABLE:
+		for (i = 0; i < nr; i++) {
+			nr_opt += 2 * (health[i] == 'S' || health[i] == 'a');
+			nr_opt += 2 * ctx->legs[i].write_mostly;
+		}
+		nr_opt += 2 * (ctx->read_policy != VDSPLEX_READ_LEAST_PENDING);
+		nr_opt += 2 * ctx->rate_set;
+		DMEMIT("- %u %u", vol->region_size, nr);
+		for (i = 0; i < nr; i++)
+			DMEMIT(" %s %llu", ctx->legs[i].dev->name,
+			       (unsigned long long)ctx->legs[i].plex->offset);
+		if (!nr_opt)
+			break;
+		DMEMIT(" %u", nr_opt);
+		for (i = 0; i < nr; i++)
+			if (health[i] == 'S' || health[i] == 'a')
+				DMEMIT(" rebuild %u", i);
+		for (i = 0; i < nr; i++)
+			if (ctx->legs[i].write_mostly)
+				DMEMIT(" write_mostly %u", i);
+		if (ctx->read_policy != VDSPLEX_READ_LEAST_PENDING)
+			DMEMIT(" read_policy %s",
+			       vdsplex_policy_name(ctx->read_policy));
+		if (ctx->rate_set)
+			DMEMIT(" resync_rate %u", ctx->resync_rate);
+		break;
+	case STATUSTYPE_IMA:
+		DMEMIT_TARGET_NAME_VERSION(ti->type);
+		DMEMIT(",metadata_mode=core,region_size=%u,nr_plexes=%u",
+		       vol->region_size, nr);
+		for (i = 0; i < nr; i++) {
+			DMEMIT(",plex_%u_device=%s,plex_%u_offset=%llu,plex_%u_health=%c",
+			       i, ctx->legs[i].dev->name, i,
+			       (unsigned long long)ctx->legs[i].plex->offset,
+			       i, health[i]);
+			if (ctx->legs[i].write_mostly)
+				DMEMIT(",plex_%u_write_mostly=y", i);
+		}
+		DMEMIT(",sync_action=%s,read_policy=%s,resync_rate=%u;",
+		       vdsplex_action_name(action),
+		       vdsplex_policy_name(ctx->read_policy),
+		       ctx->rate_set ? ctx->resync_rate : 0);
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_status);
+
+/*
+ * Messages (SPEC §4): a plain dispatch ladder; unknown or malformed
+ * messages are logged and fail with -EINVAL.
+ */
+static int vdsplex_message(struct dm_target *ti, unsigned int argc,
+			   char **argv, char *result, unsigned int maxlen)
+{
+	struct vdsplex_ctx *ctx = ti->private;
+	struct vdsplex_volume *vol = ctx->vol;
+	const char *name = dm_device_name(vol->md);
+
+	if (argc == 2 && !strcasecmp(argv[0], "read_policy")) {
+		enum vdsplex_read_policy policy;
+		unsigned long flags;
+
+		if (vdsplex_policy_parse(argv[1], &policy)) {
+			DMWARN("%s: read_policy: unknown policy '%s'", name,
+			       argv[1]);
+			return -EINVAL;
+		}
+		spin_lock_irqsave(&vol->state_lock, flags);
+		ctx->read_policy = policy;
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+		return 0;
+	}
+	DMWARN("%s: unknown or malformed message '%s' with %u argument(s)",
+	       name, argc ? argv[0] : "", argc ? argc - 1 : 0);
+	return -EINVAL;
+}
+
+static int vdsplex_iterate_devices(struct dm_target *ti,
+				   iterate_devices_callout_fn fn, void *data)
+{
+	struct vdsplex_ctx *ctx = ti->private;
+	unsigned int i;
+	int r = 0;
+
+	for (i = 0; !r && i < ctx->nr_legs; i++)
+		r = fn(ti, ctx->legs[i].dev, ctx->legs[i].plex->offset,
+		       ti->len, data);
+	return r;
+}
+
+static int vdsplex_preresume(struct dm_target *ti)
+{
+	vdsplex_takeover(ti->private);
+	return 0;
+}
+
+static struct target_type vdsplex_target = {
+	.name = "vdsplex",
+	.version = { VDSPLEX_VERSION_MAJOR, VDSPLEX_VERSION_MINOR,
+		     VDSPLEX_VERSION_PATCH },
+	.module = THIS_MODULE,
+	.ctr = vdsplex_ctr,
+	.dtr = vdsplex_dtr,
+	.map = vdsplex_map,
+	.end_io = vdsplex_end_io,
+	.status = vdsplex_status,
+	.message = vdsplex_message,
+	.iterate_devices = vdsplex_iterate_devices,
+	.preresume = vdsplex_preresume,
+};
+
+static int __init dm_vdsplex_init(void)
+{
+	int r = vdsplex_registry_init();
+
+	if (r)
+		return r;
+	r = dm_register_target(&vdsplex_target);
+	if (r)
+		vdsplex_registry_exit();
+	return r;
+}
+
+static void __exit dm_vdsplex_exit(void)
+{
+	dm_unregister_target(&vdsplex_target);
+	vdsplex_registry_exit();
+}
+
+module_init(dm_vdsplex_init);
+module_exit(dm_vdsplex_exit);
+
+MODULE_DESCRIPTION(DM_NAME " target with N plexes attachable to a live volume");
+MODULE_AUTHOR("The dm-vdsplex developers");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("dm-vdsplex");

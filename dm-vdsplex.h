@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dm-vdsplex: one volume backed by N plexes (complete mirror copies).
+ *
+ * Shared definitions of the target (dm-vdsplex.c) and the volume object
+ * (vdsplex-volume.c).  See Documentation/dm-vdsplex.rst for the interface.
+ *
+ * Objects and their lifetimes:
+ *
+ *  struct vdsplex_volume  one per mapped device, found through a registry by
+ *                         every table instance of that device; owns the plex
+ *                         state (health, sync bitmaps) so reloads keep it.
+ *  struct vdsplex_plex    one per plex the volume knows; refcounted, shared
+ *                         by the table instances that name the same
+ *                         <dev> <offset>.
+ *  struct vdsplex_ctx     one per table instance (ti->private): the opened
+ *                         devices (legs) and the table's options.  Only the
+ *                         resumed instance (vol->active) serves I/O.
+ *
+ * Locking (also see the inventory at the top of vdsplex-volume.c):
+ *
+ *  vdsplex_registry_lock  mutex: the registry list.  Taken before vol->lock.
+ *  vol->lock              mutex: configuration: table takeover, dtr,
+ *                         messages; never held across a wait for I/O.
+ *  vol->state_lock        spinlock, irqsave: plex states, sync bitmaps and
+ *                         the leg array of the active instance; taken in
+ *                         map and in bio completion.
+ */
+#ifndef DM_VDSPLEX_H
+#define DM_VDSPLEX_H
+
+#include <linux/atomic.h>
+#include <linux/device-mapper.h>
+#include <linux/dm-io.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "vdsplex-compat.h"
+
+#define VDSPLEX_VERSION_MAJOR	0
+#define VDSPLEX_VERSION_MINOR	1
+#define VDSPLEX_VERSION_PATCH	0
+
+#define VDSPLEX_MAX_PLEXES		32
+#define VDSPLEX_MIN_REGION_SIZE		8		/* sectors: 4 KiB */
+#define VDSPLEX_MAX_REGION_SIZE		(1U << 21)	/* sectors: 1 GiB */
+#define VDSPLEX_IDENTITY_LEN		64
+
+/**
+ * enum vdsplex_plex_state - health of one plex, as shown in status.
+ * @VDSPLEX_PLEX_NEW: internal: named by a table not yet resumed; its state
+ *	is decided at takeover.  Shown as 'S'.
+ * @VDSPLEX_PLEX_ALIVE: 'A', alive and in sync.
+ * @VDSPLEX_PLEX_RECOVERING: 'a', alive and being resynchronised.
+ * @VDSPLEX_PLEX_STALE: 'S', out of sync and not being resynchronised.
+ * @VDSPLEX_PLEX_DEAD: 'D', failed; comes back only through readd_plex.
+ */
+enum vdsplex_plex_state {
+	VDSPLEX_PLEX_NEW,
+	VDSPLEX_PLEX_ALIVE,
+	VDSPLEX_PLEX_RECOVERING,
+	VDSPLEX_PLEX_STALE,
+	VDSPLEX_PLEX_DEAD,
+};
+
+/**
+ * enum vdsplex_read_policy - how a read picks among the in-sync plexes.
+ * @VDSPLEX_READ_LEAST_PENDING: the plex with the fewest reads and writes in
+ *	flight; ties rotate.  The default.
+ * @VDSPLEX_READ_ROUND_ROBIN: rotate over the eligible plexes.
+ * @VDSPLEX_READ_PRIMARY: always the source plex while it can serve.
+ */
+enum vdsplex_read_policy {
+	VDSPLEX_READ_LEAST_PENDING,
+	VDSPLEX_READ_ROUND_ROBIN,
+	VDSPLEX_READ_PRIMARY,
+};
+
+/**
+ * enum vdsplex_sync_action - what the volume's background job is doing.
+ */
+enum vdsplex_sync_action {
+	VDSPLEX_ACTION_IDLE,
+	VDSPLEX_ACTION_RESYNC,
+	VDSPLEX_ACTION_RECOVER,
+	VDSPLEX_ACTION_CHECK,
+	VDSPLEX_ACTION_REPAIR,
+	VDSPLEX_ACTION_FROZEN,
+};
+
+/**
+ * struct vdsplex_plex - one plex (mirror copy) of a volume.
+ * @kref: references: each table instance naming the plex holds one.
+ * @node: in vol->plexes; protected by vol->lock.
+ * @vol: the volume.
+ * @id: stable id, unique within the volume, never reused.
+ * @devt: device the plex lives on.
+ * @offset: first sector of the plex on @devt.
+ * @identity: stable name given by userspace; protected by vol->lock.
+ * @state: health; protected by vol->state_lock.
+ * @in_sync: one bit per region, set when the region is in sync; consulted
+ *	only while @state is not ALIVE; protected by vol->state_lock.
+ * @pending: reads and writes in flight to the plex.
+ * @reads: reads completed by the plex (statistics).
+ * @write_errors: failed writes seen on the plex.
+ */
+struct vdsplex_plex {
+	struct kref kref;
+	struct list_head node;
+	struct vdsplex_volume *vol;
+	u64 id;
+	dev_t devt;
+	sector_t offset;
+	char identity[VDSPLEX_IDENTITY_LEN];
+	enum vdsplex_plex_state state;
+	unsigned long *in_sync;
+	atomic_t pending;
+	atomic64_t reads;
+	atomic_t write_errors;
+};
+
+/**
+ * struct vdsplex_volume - the state of one mapped device, shared by all its
+ * table instances.
+ * @node: in the registry; protected by vdsplex_registry_lock.
+ * @kref: one reference per table instance.
+ * @md: the mapped device; the registry key.
+ * @lock: serialises configuration changes (see the file comment).
+ * @state_lock: protects plex states and bitmaps and @active's legs.
+ * @len: volume length in sectors.
+ * @region_size: region size in sectors (a power of two).
+ * @region_shift: log2(@region_size).
+ * @nr_regions: regions in the volume; the last may be partial.
+ * @instances: the table instances (struct vdsplex_ctx) of the volume;
+ *	protected by @lock.
+ * @plexes: every plex object some table instance names; protected by @lock.
+ * @next_plex_id: id of the next new plex; protected by @lock.
+ * @active: the resumed table instance or NULL; written under @lock and
+ *	@state_lock, so either is enough to read it.
+ * @ever_resumed: a table instance was resumed once; later plexes that the
+ *	volume does not know are stale.  Protected by @lock.
+ * @rr: round-robin cursor for reads.
+ * @action: what the background job does; protected by @state_lock.
+ * @synced_regions: progress of the running job; protected by @state_lock.
+ * @regions_resynced: regions copied since the volume object was created.
+ * @mismatch_cnt: regions found different by the last check or repair.
+ * @event_work: raises a dm event (dm_table_event() sleeps, so never from
+ *	bio completion).
+ */
+struct vdsplex_volume {
+	struct list_head node;
+	struct kref kref;
+	struct mapped_device *md;
+	struct mutex lock;
+	spinlock_t state_lock;
+
+	sector_t len;
+	u32 region_size;
+	unsigned int region_shift;
+	u64 nr_regions;
+
+	struct list_head instances;
+	struct list_head plexes;
+	u64 next_plex_id;
+	struct vdsplex_ctx *active;
+	bool ever_resumed;
+
+	atomic_t rr;
+	enum vdsplex_sync_action action;
+	u64 synced_regions;
+	atomic64_t regions_resynced;
+	u64 mismatch_cnt;
+
+	struct work_struct event_work;
+};
+
+/**
+ * struct vdsplex_leg - one plex as opened by one table instance.
+ * @dev: the device, from dm_get_device(); NULL only in KUnit fixtures.
+ * @plex: the volume's plex object (a reference is held).
+ * @write_mostly: never read from this plex unless no other can serve.
+ * @rebuild: the table asked for this plex to be resynchronised.
+ */
+struct vdsplex_leg {
+	struct dm_dev *dev;
+	struct vdsplex_plex *plex;
+	bool write_mostly;
+	bool rebuild;
+};
+
+/**
+ * struct vdsplex_ctx - one table instance of a vdsplex volume (ti->private).
+ * @ti: the target.
+ * @node: in vol->instances; protected by vol->lock.
+ * @vol: the volume object (a reference is held).
+ * @io_client: dm-io client for writes fanned out to the plexes.
+ * @nr_legs: number of plexes in this table; protected by vol->state_lock
+ *	once the instance is active.
+ * @legs: the plexes in table order; as @nr_legs.
+ * @read_policy: as set by the table or the read_policy message.
+ * @rate_set: the table carried resync_rate.
+ * @resync_rate: the cap in KiB/s (0 = unlimited) when @rate_set.
+ * @nosync: the table carried nosync.
+ */
+struct vdsplex_ctx {
+	struct dm_target *ti;
+	struct list_head node;
+	struct vdsplex_volume *vol;
+	struct dm_io_client *io_client;
+	unsigned int nr_legs;
+	struct vdsplex_leg legs[VDSPLEX_MAX_PLEXES];
+	enum vdsplex_read_policy read_policy;
+	bool rate_set;
+	u32 resync_rate;
+	bool nosync;
+};
+
+/**
+ * struct vdsplex_args - a parsed table line, before any device is opened.
+ * @metadata: the metadata device argument, or NULL for core mode ("-").
+ * @region_size: region size in sectors.
+ * @nr_plexes: number of plexes.
+ * @dev: device argument of each plex (points into argv).
+ * @offset: start sector of each plex.
+ * @nosync: trust all plexes as in sync at first activation.
+ * @rebuild: bit i set: plex i needs a resync.
+ * @write_mostly: bit i set: plex i is read only when no other can serve.
+ * @read_policy: the read policy.
+ * @read_policy_set: the table named a read policy.
+ * @rate_set: the table carried resync_rate.
+ * @resync_rate: KiB/s, 0 = unlimited.
+ */
+struct vdsplex_args {
+	const char *metadata;
+	u32 region_size;
+	unsigned int nr_plexes;
+	const char *dev[VDSPLEX_MAX_PLEXES];
+	sector_t offset[VDSPLEX_MAX_PLEXES];
+	bool nosync;
+	u32 rebuild;
+	u32 write_mostly;
+	enum vdsplex_read_policy read_policy;
+	bool read_policy_set;
+	bool rate_set;
+	u32 resync_rate;
+};
+
+/* vdsplex-volume.c */
+int vdsplex_registry_init(void);
+void vdsplex_registry_exit(void);
+struct vdsplex_volume *vdsplex_volume_get(struct mapped_device *md,
+					  sector_t len, u32 region_size,
+					  char **error);
+void vdsplex_volume_put(struct vdsplex_volume *vol);
+struct vdsplex_plex *vdsplex_plex_get(struct vdsplex_volume *vol, dev_t devt,
+				      sector_t offset);
+void vdsplex_plex_put(struct vdsplex_plex *plex);
+int vdsplex_attach_instance(struct vdsplex_ctx *ctx, char **error);
+void vdsplex_takeover(struct vdsplex_ctx *ctx);
+void vdsplex_release(struct vdsplex_ctx *ctx);
+int vdsplex_source_leg(const struct vdsplex_ctx *ctx);
+int vdsplex_choose_read_leg(const struct vdsplex_ctx *ctx, u64 region,
+			    unsigned int rr);
+bool vdsplex_leg_can_read(const struct vdsplex_ctx *ctx, unsigned int i,
+			  u64 region);
+u64 vdsplex_nr_regions(sector_t len, u32 region_size);
+char vdsplex_health_char(enum vdsplex_plex_state state);
+const char *vdsplex_action_name(enum vdsplex_sync_action action);
+const char *vdsplex_policy_name(enum vdsplex_read_policy policy);
+int vdsplex_policy_parse(const char *name, enum vdsplex_read_policy *policy);
+void vdsplex_raise_event(struct vdsplex_volume *vol);
+
+/* dm-vdsplex.c */
+int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
+		       char **error);
+int vdsplex_check_overlap(const dev_t *devt, const sector_t *offset,
+			  unsigned int nr, sector_t len, unsigned int *first,
+			  unsigned int *second);
+char *vdsplex_errorf(const char *fmt, ...) __printf(1, 2);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Entry points only the KUnit module uses. */
+void vdsplex_status(struct dm_target *ti, status_type_t type,
+		    unsigned int status_flags, char *result,
+		    unsigned int maxlen);
+struct vdsplex_volume *vdsplex_volume_alloc(sector_t len, u32 region_size);
+void vdsplex_volume_free(struct vdsplex_volume *vol);
+struct vdsplex_plex *vdsplex_plex_alloc(struct vdsplex_volume *vol,
+					dev_t devt, sector_t offset);
+#endif
+
+#endif /* DM_VDSPLEX_H */

@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for dm-vdsplex: the table parser, region math, source and read
+ * choice, takeover decisions and status formatting.  The internals are
+ * reached through EXPORT_SYMBOL_IF_KUNIT; devices are faked with dm_dev
+ * structs that carry only a name, since nothing here does I/O.
+ */
+
+#include <kunit/test.h>
+#include <linux/device-mapper.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "dm-vdsplex.h"
+
+/* ------------------------------------------------------------------ parser */
+
+struct parse_case {
+	const char *desc;
+	const char *line;
+	const char *error;	/* substring of the expected error, NULL = ok */
+};
+
+static const struct parse_case parse_cases[] = {
+	{ "two plexes", "- 8 2 /dev/a 0 /dev/b 0", NULL },
+	{ "all options",
+	  "- 2048 3 a 0 b 100 c 0 9 rebuild 2 write_mostly 1 read_policy round_robin resync_rate 0 nosync",
+	  NULL },
+	{ "metadata named", "/dev/meta 8 1 a 0", NULL },
+	{ "too few", "- 8 1 a", "Not enough arguments" },
+	{ "region not power of two", "- 12 1 a 0", "Invalid region_size '12'" },
+	{ "region too small", "- 4 1 a 0", "Invalid region_size '4'" },
+	{ "region too large", "- 4194304 1 a 0",
+	  "Invalid region_size '4194304'" },
+	{ "region not a number", "- 1k 1 a 0", "Invalid region_size '1k'" },
+	{ "region negative", "- -8 1 a 0", "Invalid region_size '-8'" },
+	{ "zero plexes", "- 8 0 a 0", "Invalid #plexes '0'" },
+	{ "33 plexes", "- 8 33 a 0", "Invalid #plexes '33'" },
+	{ "plexes overflow", "- 8 4294967297 a 0",
+	  "Invalid #plexes '4294967297'" },
+	{ "missing offset", "- 8 2 a 0 b", "Not enough <dev> <offset> pairs" },
+	{ "bad offset", "- 8 1 a x", "plex 0: invalid offset 'x'" },
+	{ "offset trailing junk", "- 8 2 a 0 b 5s",
+	  "plex 1: invalid offset '5s'" },
+	{ "offset overflow", "- 8 1 a 99999999999999999999999",
+	  "plex 0: invalid offset" },
+	{ "opt count too high", "- 8 1 a 0 2 nosync", "Invalid #opt_args '2'" },
+	{ "opt count junk", "- 8 1 a 0 x nosync", "Invalid #opt_args 'x'" },
+	{ "unknown option", "- 8 1 a 0 1 fast",
+	  "Unknown optional argument 'fast'" },
+	{ "rebuild without index", "- 8 2 a 0 b 0 1 rebuild",
+	  "rebuild needs a plex index" },
+	{ "rebuild out of range", "- 8 2 a 0 b 0 2 rebuild 2",
+	  "rebuild: plex index '2' is not between 0 and 1" },
+	{ "rebuild twice", "- 8 3 a 0 b 0 c 0 4 rebuild 1 rebuild 1",
+	  "rebuild 1 is given twice" },
+	{ "rebuild every plex", "- 8 2 a 0 b 0 4 rebuild 0 rebuild 1",
+	  "every plex is marked for rebuild" },
+	{ "write_mostly out of range", "- 8 2 a 0 b 0 2 write_mostly -1",
+	  "write_mostly: plex index '-1'" },
+	{ "write_mostly twice", "- 8 2 a 0 b 0 4 write_mostly 0 write_mostly 0",
+	  "write_mostly 0 is given twice" },
+	{ "unknown read policy", "- 8 1 a 0 2 read_policy fastest",
+	  "read_policy: unknown policy 'fastest'" },
+	{ "read policy twice",
+	  "- 8 1 a 0 4 read_policy primary read_policy primary",
+	  "read_policy is given twice" },
+	{ "bad resync rate", "- 8 1 a 0 2 resync_rate 1M",
+	  "resync_rate: invalid rate '1M'" },
+	{ "nosync twice", "- 8 1 a 0 2 nosync nosync", "nosync is given twice" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(parse, parse_cases, desc);
+
+/* Split @line at spaces into a kunit-managed argv. */
+static char **split_line(struct kunit *test, const char *line,
+			 unsigned int *argc)
+{
+	char *copy = kunit_kzalloc(test, strlen(line) + 1, GFP_KERNEL);
+	char **argv = kunit_kcalloc(test, 128, sizeof(char *), GFP_KERNEL);
+	char *tok, *cur;
+
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	KUNIT_ASSERT_NOT_NULL(test, argv);
+	strcpy(copy, line);
+	cur = copy;
+	*argc = 0;
+	while ((tok = strsep(&cur, " ")) != NULL) {
+		if (*tok && *argc < 128)
+			argv[(*argc)++] = tok;
+	}
+	return argv;
+}
+
+static void vdsplex_test_parse(struct kunit *test)
+{
+	const struct parse_case *c = test->param_value;
+	struct vdsplex_args *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	char *error = NULL;
+	unsigned int argc;
+	char **argv = split_line(test, c->line, &argc);
+	int r;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	r = vdsplex_parse_args(a, argc, argv, &error);
+	if (!c->error) {
+		KUNIT_EXPECT_EQ_MSG(test, r, 0, "error: %s", error ? error : "");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, r, -EINVAL);
+	KUNIT_ASSERT_NOT_NULL(test, error);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(error, c->error),
+				  "got '%s', want '%s'", error, c->error);
+}
+
+static void vdsplex_test_parse_fields(struct kunit *test)
+{
+	struct vdsplex_args *a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	unsigned int argc;
+	char **argv = split_line(test,
+		"- 2048 3 /dev/a 0 /dev/b 100 7:3 64 9 rebuild 2 write_mostly 1 read_policy round_robin resync_rate 512 nosync",
+		&argc);
+	char *error = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_EQ(test, vdsplex_parse_args(a, argc, argv, &error), 0);
+	KUNIT_EXPECT_NULL(test, a->metadata);
+	KUNIT_EXPECT_EQ(test, a->region_size, 2048U);
+	KUNIT_EXPECT_EQ(test, a->nr_plexes, 3U);
+	KUNIT_EXPECT_STREQ(test, a->dev[1], "/dev/b");
+	KUNIT_EXPECT_STREQ(test, a->dev[2], "7:3");
+	KUNIT_EXPECT_EQ(test, a->offset[1], (sector_t)100);
+	KUNIT_EXPECT_EQ(test, a->offset[2], (sector_t)64);
+	KUNIT_EXPECT_EQ(test, a->rebuild, (u32)BIT(2));
+	KUNIT_EXPECT_EQ(test, a->write_mostly, (u32)BIT(1));
+	KUNIT_EXPECT_EQ(test, a->read_policy, VDSPLEX_READ_ROUND_ROBIN);
+	KUNIT_EXPECT_TRUE(test, a->rate_set);
+	KUNIT_EXPECT_EQ(test, a->resync_rate, 512U);
+	KUNIT_EXPECT_TRUE(test, a->nosync);
+
+	argv = split_line(test, "/dev/meta 8 1 a 0", &argc);
+	KUNIT_ASSERT_EQ(test, vdsplex_parse_args(a, argc, argv, &error), 0);
+	KUNIT_EXPECT_STREQ(test, a->metadata, "/dev/meta");
+	KUNIT_EXPECT_EQ(test, a->read_policy, VDSPLEX_READ_LEAST_PENDING);
+	KUNIT_EXPECT_FALSE(test, a->rate_set);
+	KUNIT_EXPECT_FALSE(test, a->nosync);
+}
+
+/* ------------------------------------------------------------- region math */
+
+static void vdsplex_test_nr_regions(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vdsplex_nr_regions(0, 8), 0ULL);
+	KUNIT_EXPECT_EQ(test, vdsplex_nr_regions(1, 8), 1ULL);
+	KUNIT_EXPECT_EQ(test, vdsplex_nr_regions(1000, 8), 125ULL);
+	KUNIT_EXPECT_EQ(test, vdsplex_nr_regions(1001, 8), 126ULL);
+	KUNIT_EXPECT_EQ(test, vdsplex_nr_regions(2048, 2048), 1ULL);
+	KUNIT_EXPECT_EQ(test, vdsplex_nr_regions(2049, 2048), 2ULL);
+	/* 16 TiB in 1 MiB regions */
+	KUNIT_EXPECT_EQ(test, vdsplex_nr_regions(1ULL << 35, 2048), 1ULL << 24);
+}
+
+struct overlap_case {
+	const char *desc;
+	unsigned int nr;
+	dev_t devt[3];
+	sector_t offset[3];
+	sector_t len;
+	int r;
+	unsigned int first, second;
+};
+
+static const struct overlap_case overlap_cases[] = {
+	{ "distinct devices", 2, { 1, 2 }, { 0, 0 }, 100, 0 },
+	{ "same device, disjoint", 2, { 1, 1 }, { 0, 100 }, 100, 0 },
+	{ "same device, one sector shared", 2, { 1, 1 }, { 0, 99 }, 100,
+	  -EINVAL, 0, 1 },
+	{ "same device, same offset", 3, { 1, 2, 2 }, { 0, 8, 8 }, 8,
+	  -EINVAL, 1, 2 },
+	{ "later plex first on disk", 2, { 5, 5 }, { 200, 150 }, 100,
+	  -EINVAL, 0, 1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(overlap, overlap_cases, desc);
+
+static void vdsplex_test_overlap(struct kunit *test)
+{
+	const struct overlap_case *c = test->param_value;
+	unsigned int first = 99, second = 99;
+
+	KUNIT_EXPECT_EQ(test, vdsplex_check_overlap(c->devt, c->offset, c->nr,
+						    c->len, &first, &second),
+			c->r);
+	if (c->r) {
+		KUNIT_EXPECT_EQ(test, first, c->first);
+		KUNIT_EXPECT_EQ(test, second, c->second);
+	}
+}
+
+/* ---------------------------------------------------------------- fixtures */
+
+#define FIX_LEN		1000	/* sectors: 125 regions of 8, the last full */
+#define FIX_REGION	8
+
+struct fixture {
+	struct vdsplex_volume *vol;
+	struct vdsplex_ctx *ctx;
+	struct dm_target *ti;
+	struct dm_dev devs[VDSPLEX_MAX_PLEXES];
+};
+
+static struct target_type fake_type = {
+	.name = "vdsplex",
+	.version = { 0, 1, 0 },
+};
+
+/* A volume with @nr plexes on fake devices "7:<i>", all in state @state. */
+static struct fixture *fixture_make(struct kunit *test, unsigned int nr,
+				    enum vdsplex_plex_state state)
+{
+	struct fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->ctx = kunit_kzalloc(test, sizeof(*f->ctx), GFP_KERNEL);
+	f->ti = kunit_kzalloc(test, sizeof(*f->ti), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->ctx);
+	KUNIT_ASSERT_NOT_NULL(test, f->ti);
+	f->vol = vdsplex_volume_alloc(FIX_LEN, FIX_REGION);
+	KUNIT_ASSERT_NOT_NULL(test, f->vol);
+	f->ti->type = &fake_type;
+	f->ti->len = FIX_LEN;
+	f->ti->private = f->ctx;
+	f->ctx->ti = f->ti;
+	f->ctx->vol = f->vol;
+	INIT_LIST_HEAD(&f->ctx->node);
+	f->ctx->read_policy = VDSPLEX_READ_ROUND_ROBIN;
+	f->ctx->nr_legs = nr;
+	for (i = 0; i < nr; i++) {
+		struct vdsplex_plex *p = vdsplex_plex_alloc(f->vol, MKDEV(7, i),
+							    i * 8);
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		p->state = state;
+		snprintf(f->devs[i].name, sizeof(f->devs[i].name), "7:%u", i);
+		f->ctx->legs[i].dev = &f->devs[i];
+		f->ctx->legs[i].plex = p;
+	}
+	test->priv = f;
+	return f;
+}
+
+static void fixture_exit(struct kunit *test)
+{
+	struct fixture *f = test->priv;
+	unsigned int i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->ctx->nr_legs; i++)
+		vdsplex_plex_put(f->ctx->legs[i].plex);
+	vdsplex_volume_free(f->vol);
+}
+
+static void set_state(struct fixture *f, unsigned int i,
+		      enum vdsplex_plex_state s)
+{
+	f->ctx->legs[i].plex->state = s;
+}
+
+/* --------------------------------------------------------- source and read */
+
+static void vdsplex_test_source(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+
+	KUNIT_EXPECT_EQ(test, vdsplex_source_leg(f->ctx), 0);
+	f->ctx->legs[0].write_mostly = true;
+	KUNIT_EXPECT_EQ(test, vdsplex_source_leg(f->ctx), 1);
+	set_state(f, 1, VDSPLEX_PLEX_DEAD);
+	KUNIT_EXPECT_EQ(test, vdsplex_source_leg(f->ctx), 2);
+	set_state(f, 2, VDSPLEX_PLEX_STALE);
+	/* only the write_mostly plex is left in sync */
+	KUNIT_EXPECT_EQ(test, vdsplex_source_leg(f->ctx), 0);
+	set_state(f, 0, VDSPLEX_PLEX_RECOVERING);
+	KUNIT_EXPECT_EQ(test, vdsplex_source_leg(f->ctx), -1);
+}
+
+static void vdsplex_test_read_round_robin(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	unsigned int rr, hits[3] = { 0 };
+
+	for (rr = 0; rr < 30; rr++) {
+		int i = vdsplex_choose_read_leg(f->ctx, 5, rr);
+
+		KUNIT_ASSERT_GE(test, i, 0);
+		KUNIT_EXPECT_EQ(test, i, (int)(rr % 3));
+		hits[i]++;
+	}
+	KUNIT_EXPECT_EQ(test, hits[0], 10U);
+	KUNIT_EXPECT_EQ(test, hits[1], 10U);
+	KUNIT_EXPECT_EQ(test, hits[2], 10U);
+}
+
+static void vdsplex_test_read_never_unsynced(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	unsigned int rr;
+
+	set_state(f, 1, VDSPLEX_PLEX_STALE);
+	set_state(f, 2, VDSPLEX_PLEX_RECOVERING);
+	set_bit(7, f->ctx->legs[2].plex->in_sync);
+	for (rr = 0; rr < 12; rr++) {
+		/* region 5: only plex 0 has it */
+		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 5, rr), 0);
+		/* region 7 was copied to plex 2 already */
+		KUNIT_EXPECT_NE(test, vdsplex_choose_read_leg(f->ctx, 7, rr), 1);
+	}
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 7, 2), 2);
+	/* out-of-range regions are never served by a partial plex */
+	KUNIT_EXPECT_FALSE(test, vdsplex_leg_can_read(f->ctx, 2, 125));
+
+	set_state(f, 0, VDSPLEX_PLEX_DEAD);
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 5, 0), -1);
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 7, 0), 2);
+}
+
+static void vdsplex_test_read_write_mostly(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	unsigned int rr;
+
+	f->ctx->legs[0].write_mostly = true;
+	for (rr = 0; rr < 12; rr++)
+		KUNIT_EXPECT_NE(test, vdsplex_choose_read_leg(f->ctx, 0, rr), 0);
+	set_state(f, 1, VDSPLEX_PLEX_DEAD);
+	set_state(f, 2, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 0, 1), 0);
+}
+
+static void vdsplex_test_read_least_pending(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	unsigned int rr, hits[3] = { 0 };
+
+	f->ctx->read_policy = VDSPLEX_READ_LEAST_PENDING;
+	atomic_set(&f->ctx->legs[0].plex->pending, 5);
+	atomic_set(&f->ctx->legs[1].plex->pending, 1);
+	atomic_set(&f->ctx->legs[2].plex->pending, 3);
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 0, 0), 1);
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 0, 2), 1);
+	/* ties rotate */
+	atomic_set(&f->ctx->legs[0].plex->pending, 1);
+	atomic_set(&f->ctx->legs[2].plex->pending, 1);
+	for (rr = 0; rr < 9; rr++)
+		hits[vdsplex_choose_read_leg(f->ctx, 0, rr)]++;
+	KUNIT_EXPECT_EQ(test, hits[0], 3U);
+	KUNIT_EXPECT_EQ(test, hits[1], 3U);
+	KUNIT_EXPECT_EQ(test, hits[2], 3U);
+	/* a busy plex that cannot read is not chosen for being idle */
+	atomic_set(&f->ctx->legs[0].plex->pending, 0);
+	set_state(f, 0, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_NE(test, vdsplex_choose_read_leg(f->ctx, 0, 0), 0);
+}
+
+static void vdsplex_test_read_primary(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	unsigned int rr;
+
+	f->ctx->read_policy = VDSPLEX_READ_PRIMARY;
+	for (rr = 0; rr < 6; rr++)
+		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 3, rr), 0);
+	set_state(f, 0, VDSPLEX_PLEX_DEAD);
+	for (rr = 0; rr < 6; rr++)
+		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 3, rr), 1);
+}
+
+/* ---------------------------------------------------------------- takeover */
+
+struct takeover_case {
+	const char *desc;
+	bool nosync;
+	u32 rebuild, write_mostly;
+	const char *health;	/* expected after the first activation */
+};
+
+static const struct takeover_case takeover_cases[] = {
+	{ "default: resync all but the source", false, 0, 0, "ASS" },
+	{ "nosync", true, 0, 0, "AAA" },
+	{ "nosync with rebuild 1", true, BIT(1), 0, "ASA" },
+	{ "rebuild 0 moves the source", false, BIT(0), 0, "SAS" },
+	{ "write_mostly 0 is not the source", false, 0, BIT(0), "SAS" },
+	{ "all write_mostly: the first", false, 0, 7, "ASS" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(takeover, takeover_cases, desc);
+
+static void health_of(struct fixture *f, char *buf)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->ctx->nr_legs; i++)
+		buf[i] = vdsplex_health_char(f->ctx->legs[i].plex->state);
+	buf[i] = '\0';
+}
+
+static void vdsplex_test_first_activation(struct kunit *test)
+{
+	const struct takeover_case *c = test->param_value;
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_NEW);
+	char health[VDSPLEX_MAX_PLEXES + 1];
+	unsigned int i;
+
+	f->ctx->nosync = c->nosync;
+	for (i = 0; i < 3; i++) {
+		f->ctx->legs[i].rebuild = c->rebuild & BIT(i);
+		f->ctx->legs[i].write_mostly = c->write_mostly & BIT(i);
+	}
+	vdsplex_takeover(f->ctx);
+	health_of(f, health);
+	KUNIT_EXPECT_STREQ(test, health, c->health);
+	KUNIT_EXPECT_PTR_EQ(test, f->vol->active, f->ctx);
+	KUNIT_EXPECT_TRUE(test, f->vol->ever_resumed);
+}
+
+static void vdsplex_test_reload_keeps_state(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_NEW);
+	char health[VDSPLEX_MAX_PLEXES + 1];
+
+	vdsplex_takeover(f->ctx);
+	health_of(f, health);
+	KUNIT_ASSERT_STREQ(test, health, "ASS");
+	set_bit(3, f->ctx->legs[1].plex->in_sync);
+	set_state(f, 1, VDSPLEX_PLEX_RECOVERING);
+	set_state(f, 2, VDSPLEX_PLEX_DEAD);
+
+	/* A reload naming the same plexes (nosync is ignored on a reload). */
+	f->ctx->nosync = true;
+	f->ctx->legs[1].rebuild = true;
+	vdsplex_takeover(f->ctx);
+	health_of(f, health);
+	KUNIT_EXPECT_STREQ(test, health, "AaD");
+	KUNIT_EXPECT_TRUE(test, test_bit(3, f->ctx->legs[1].plex->in_sync));
+
+	/* rebuild on the only in-sync plex is not honoured */
+	f->ctx->legs[0].rebuild = true;
+	vdsplex_takeover(f->ctx);
+	health_of(f, health);
+	KUNIT_EXPECT_STREQ(test, health, "AaD");
+
+	/* a plex new to a live volume is stale */
+	set_state(f, 2, VDSPLEX_PLEX_NEW);
+	vdsplex_takeover(f->ctx);
+	health_of(f, health);
+	KUNIT_EXPECT_STREQ(test, health, "AaS");
+}
+
+/* ------------------------------------------------------------------ status */
+
+static const char *status_of(struct kunit *test, struct fixture *f,
+			     status_type_t type)
+{
+	char *buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	vdsplex_status(f->ti, type, 0, buf, 1024);
+	return buf;
+}
+
+static void vdsplex_test_status_info(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+
+	KUNIT_EXPECT_STREQ(test, status_of(test, f, STATUSTYPE_INFO),
+			   "3 AAA 125/125 idle 0 core 0 0");
+	set_state(f, 1, VDSPLEX_PLEX_STALE);
+	set_state(f, 2, VDSPLEX_PLEX_DEAD);
+	f->ctx->rate_set = true;
+	f->ctx->resync_rate = 4096;
+	atomic64_set(&f->vol->regions_resynced, 17);
+	KUNIT_EXPECT_STREQ(test, status_of(test, f, STATUSTYPE_INFO),
+			   "3 ASD 125/125 idle 0 core 4096 17");
+	f->vol->action = VDSPLEX_ACTION_RECOVER;
+	f->vol->synced_regions = 40;
+	set_state(f, 1, VDSPLEX_PLEX_RECOVERING);
+	KUNIT_EXPECT_STREQ(test, status_of(test, f, STATUSTYPE_INFO),
+			   "3 AaD 40/125 recover 0 core 4096 17");
+}
+
+static void vdsplex_test_status_table(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+
+	f->ctx->read_policy = VDSPLEX_READ_LEAST_PENDING;
+	KUNIT_EXPECT_STREQ(test, status_of(test, f, STATUSTYPE_TABLE),
+			   "- 8 3 7:0 0 7:1 8 7:2 16");
+	f->ctx->nosync = true;	/* never printed */
+	set_state(f, 1, VDSPLEX_PLEX_STALE);
+	set_state(f, 2, VDSPLEX_PLEX_DEAD);	/* D stays D without options */
+	KUNIT_EXPECT_STREQ(test, status_of(test, f, STATUSTYPE_TABLE),
+			   "- 8 3 7:0 0 7:1 8 7:2 16 2 rebuild 1");
+	set_state(f, 2, VDSPLEX_PLEX_RECOVERING);
+	f->ctx->legs[0].write_mostly = true;
+	f->ctx->read_policy = VDSPLEX_READ_ROUND_ROBIN;
+	f->ctx->rate_set = true;
+	f->ctx->resync_rate = 0;
+	KUNIT_EXPECT_STREQ(test, status_of(test, f, STATUSTYPE_TABLE),
+			   "- 8 3 7:0 0 7:1 8 7:2 16 10 rebuild 1 rebuild 2 write_mostly 0 read_policy round_robin resync_rate 0");
+}
+
+static void vdsplex_test_status_ima(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
+	const char *s;
+
+	set_state(f, 1, VDSPLEX_PLEX_STALE);
+	f->ctx->legs[1].write_mostly = true;
+	s = status_of(test, f, STATUSTYPE_IMA);
+	KUNIT_EXPECT_STREQ(test, s,
+			   "target_name=vdsplex,target_version=0.1.0,metadata_mode=core,region_size=8,nr_plexes=2,"
+			   "plex_0_device=7:0,plex_0_offset=0,plex_0_health=A,"
+			   "plex_1_device=7:1,plex_1_offset=8,plex_1_health=S,plex_1_write_mostly=y,"
+			   "sync_action=idle,read_policy=round_robin,resync_rate=0;");
+}
+
+static void vdsplex_test_status_truncates(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	char buf[8];
+
+	memset(buf, 'x', sizeof(buf));
+	vdsplex_status(f->ti, STATUSTYPE_TABLE, 0, buf, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, strnlen(buf, sizeof(buf)), sizeof(buf) - 1);
+}
+
+static struct kunit_case vdsplex_parse_test_cases[] = {
+	KUNIT_CASE_PARAM(vdsplex_test_parse, parse_gen_params),
+	KUNIT_CASE(vdsplex_test_parse_fields),
+	KUNIT_CASE(vdsplex_test_nr_regions),
+	KUNIT_CASE_PARAM(vdsplex_test_overlap, overlap_gen_params),
+	{}
+};
+
+static struct kunit_suite vdsplex_parse_suite = {
+	.name = "vdsplex-table",
+	.test_cases = vdsplex_parse_test_cases,
+};
+
+static struct kunit_case vdsplex_volume_test_cases[] = {
+	KUNIT_CASE(vdsplex_test_source),
+	KUNIT_CASE(vdsplex_test_read_round_robin),
+	KUNIT_CASE(vdsplex_test_read_never_unsynced),
+	KUNIT_CASE(vdsplex_test_read_write_mostly),
+	KUNIT_CASE(vdsplex_test_read_least_pending),
+	KUNIT_CASE(vdsplex_test_read_primary),
+	KUNIT_CASE_PARAM(vdsplex_test_first_activation, takeover_gen_params),
+	KUNIT_CASE(vdsplex_test_reload_keeps_state),
+	KUNIT_CASE(vdsplex_test_status_info),
+	KUNIT_CASE(vdsplex_test_status_table),
+	KUNIT_CASE(vdsplex_test_status_ima),
+	KUNIT_CASE(vdsplex_test_status_truncates),
+	{}
+};
+
+static struct kunit_suite vdsplex_volume_suite = {
+	.name = "vdsplex-volume",
+	.exit = fixture_exit,
+	.test_cases = vdsplex_volume_test_cases,
+};
+
+kunit_test_suites(&vdsplex_parse_suite, &vdsplex_volume_suite);
+
+MODULE_DESCRIPTION("KUnit tests for dm-vdsplex");
+MODULE_LICENSE("GPL");
+VDSPLEX_IMPORT_KUNIT_NS();

@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-vdsplex volume objects: the state of a mapped device shared by all of
+ * its table instances, the plexes it knows, and the decisions made on that
+ * state (source plex, read choice, region math).
+ *
+ * Lock inventory
+ * --------------
+ * vdsplex_registry_lock (mutex)
+ *	Protects vdsplex_registry.  Taken by ctr and dtr only; may be held
+ *	while taking vol->lock, never the other way round.
+ * vol->lock (mutex)
+ *	Serialises configuration of one volume: plex objects joining and
+ *	leaving vol->plexes, takeover at preresume, dtr, messages.  Process
+ *	context only; never held across a wait for I/O or for a suspend.
+ * vol->state_lock (spinlock, irqsave)
+ *	Protects every plex's state and in_sync bitmap, vol->action and the
+ *	progress counters, and the leg array of the active instance once it
+ *	serves I/O.  Taken in map (process context) and in bio completion
+ *	(any context); nothing that sleeps runs under it.
+ *
+ * Lock order: vdsplex_registry_lock -> vol->lock -> vol->state_lock.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "dm-vdsplex.h"
+
+static LIST_HEAD(vdsplex_registry);
+static DEFINE_MUTEX(vdsplex_registry_lock);
+static struct workqueue_struct *vdsplex_wq;
+
+/**
+ * vdsplex_nr_regions() - number of regions covering a volume.
+ * @len: volume length in sectors.
+ * @region_size: region size in sectors, a power of two.
+ *
+ * Context: any.
+ * Return: regions, counting a partial last region.
+ */
+u64 vdsplex_nr_regions(sector_t len, u32 region_size)
+{
+	return div_u64(len + region_size - 1, region_size);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_nr_regions);
+
+/**
+ * vdsplex_health_char() - the status character of a plex state.
+ * @state: the state.
+ *
+ * Context: any.
+ * Return: 'A', 'a', 'S' or 'D'.
+ */
+char vdsplex_health_char(enum vdsplex_plex_state state)
+{
+	switch (state) {
+	case VDSPLEX_PLEX_ALIVE:
+		return 'A';
+	case VDSPLEX_PLEX_RECOVERING:
+		return 'a';
+	case VDSPLEX_PLEX_DEAD:
+		return 'D';
+	case VDSPLEX_PLEX_NEW:
+	case VDSPLEX_PLEX_STALE:
+	default:
+		return 'S';
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_health_char);
+
+static const char * const vdsplex_action_names[] = {
+	[VDSPLEX_ACTION_IDLE] = "idle",
+	[VDSPLEX_ACTION_RESYNC] = "resync",
+	[VDSPLEX_ACTION_RECOVER] = "recover",
+	[VDSPLEX_ACTION_CHECK] = "check",
+	[VDSPLEX_ACTION_REPAIR] = "repair",
+	[VDSPLEX_ACTION_FROZEN] = "frozen",
+};
+
+/**
+ * vdsplex_action_name() - the status word of a sync action.
+ * @action: the action.
+ *
+ * Context: any.
+ * Return: a static string.
+ */
+const char *vdsplex_action_name(enum vdsplex_sync_action action)
+{
+	if ((unsigned int)action >= ARRAY_SIZE(vdsplex_action_names))
+		return "idle";
+	return vdsplex_action_names[action];
+}
+
+static const char * const vdsplex_policy_names[] = {
+	[VDSPLEX_READ_LEAST_PENDING] = "least_pending",
+	[VDSPLEX_READ_ROUND_ROBIN] = "round_robin",
+	[VDSPLEX_READ_PRIMARY] = "primary",
+};
+
+/**
+ * vdsplex_policy_name() - the table word of a read policy.
+ * @policy: the policy.
+ *
+ * Context: any.
+ * Return: a static string.
+ */
+const char *vdsplex_policy_name(enum vdsplex_read_policy policy)
+{
+	if ((unsigned int)policy >= ARRAY_SIZE(vdsplex_policy_names))
+		return "least_pending";
+	return vdsplex_policy_names[policy];
+}
+
+/**
+ * vdsplex_policy_parse() - parse a read policy name.
+ * @name: "round_robin", "least_pending" or "primary".
+ * @policy: set on success.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for an unknown name.
+ */
+int vdsplex_policy_parse(const char *name, enum vdsplex_read_policy *policy)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vdsplex_policy_names); i++) {
+		if (!strcmp(name, vdsplex_policy_names[i])) {
+			*policy = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_policy_parse);
+
+/**
+ * vdsplex_leg_can_read() - may a read of @region be served by leg @i?
+ * @ctx: the table instance.
+ * @i: leg index.
+ * @region: the region read.
+ *
+ * An in-sync plex serves every region; a plex being (or waiting to be)
+ * resynchronised serves only the regions already copied; a dead plex none.
+ *
+ * Context: vol->state_lock held (or a KUnit fixture nobody else sees).
+ * Return: true if the leg holds current data for @region.
+ */
+bool vdsplex_leg_can_read(const struct vdsplex_ctx *ctx, unsigned int i,
+			  u64 region)
+{
+	const struct vdsplex_plex *p = ctx->legs[i].plex;
+
+	switch (p->state) {
+	case VDSPLEX_PLEX_ALIVE:
+		return true;
+	case VDSPLEX_PLEX_RECOVERING:
+	case VDSPLEX_PLEX_STALE:
+		return p->in_sync && region < ctx->vol->nr_regions &&
+		       test_bit(region, p->in_sync);
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_leg_can_read);
+
+/**
+ * vdsplex_source_leg() - the source plex of the volume (SPEC §5).
+ * @ctx: the table instance.
+ *
+ * The lowest-index in-sync plex that is not write_mostly, else the
+ * lowest-index in-sync plex.
+ *
+ * Context: vol->state_lock held (or a KUnit fixture).
+ * Return: the leg index, or -1 when no plex is in sync.
+ */
+int vdsplex_source_leg(const struct vdsplex_ctx *ctx)
+{
+	int any = -1;
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_legs; i++) {
+		if (ctx->legs[i].plex->state != VDSPLEX_PLEX_ALIVE)
+			continue;
+		if (!ctx->legs[i].write_mostly)
+			return i;
+		if (any < 0)
+			any = i;
+	}
+	return any;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_source_leg);
+
+/**
+ * vdsplex_choose_read_leg() - pick the plex that serves a read.
+ * @ctx: the table instance (its read policy and legs).
+ * @region: the region read (a bio never crosses a region boundary).
+ * @rr: rotation cursor: where round_robin starts and where least_pending
+ *	ties are broken.
+ *
+ * Only plexes that hold current data for @region are eligible; write_mostly
+ * plexes only when nothing else is.  primary takes the source plex when it
+ * is eligible, else the first eligible one.
+ *
+ * Context: vol->state_lock held (or a KUnit fixture).
+ * Return: the leg index, or -1 when no plex can serve the read.
+ */
+int vdsplex_choose_read_leg(const struct vdsplex_ctx *ctx, u64 region,
+			    unsigned int rr)
+{
+	unsigned int n = ctx->nr_legs, k, i;
+	bool pass_wm;
+	int best = -1, src;
+	int best_pending = INT_MAX;
+
+	if (!n)
+		return -1;
+	if (ctx->read_policy == VDSPLEX_READ_PRIMARY) {
+		src = vdsplex_source_leg(ctx);
+		if (src >= 0 && !ctx->legs[src].write_mostly)
+			return src;
+		rr = 0;
+	}
+	/* First pass without write_mostly plexes, second with them. */
+	for (pass_wm = false; ; pass_wm = true) {
+		for (k = 0; k < n; k++) {
+			int pending;
+
+			i = (rr + k) % n;
+			if (ctx->legs[i].write_mostly != pass_wm ||
+			    !vdsplex_leg_can_read(ctx, i, region))
+				continue;
+			if (ctx->read_policy != VDSPLEX_READ_LEAST_PENDING)
+				return i;
+			pending = atomic_read(&ctx->legs[i].plex->pending);
+			if (pending < best_pending) {
+				best = i;
+				best_pending = pending;
+			}
+		}
+		if (best >= 0 || pass_wm)
+			return best;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_choose_read_leg);
+
+static void vdsplex_event_work(struct work_struct *work)
+{
+	struct vdsplex_volume *vol = container_of(work, struct vdsplex_volume,
+						  event_work);
+
+	mutex_lock(&vol->lock);
+	if (vol->active)
+		dm_table_event(vol->active->ti->table);
+	mutex_unlock(&vol->lock);
+}
+
+/**
+ * vdsplex_raise_event() - tell userspace (dmsetup wait) the state changed.
+ * @vol: the volume.
+ *
+ * dm_table_event() sleeps, so it runs from a work item.
+ *
+ * Context: any, including bio completion.
+ */
+void vdsplex_raise_event(struct vdsplex_volume *vol)
+{
+	queue_work(vdsplex_wq, &vol->event_work);
+}
+
+/**
+ * vdsplex_volume_alloc() - allocate a volume object, not yet registered.
+ * @len: volume length in sectors.
+ * @region_size: region size in sectors (a power of two).
+ *
+ * Context: process, may sleep.
+ * Return: the volume with one reference, or NULL.
+ */
+VISIBLE_IF_KUNIT struct vdsplex_volume *vdsplex_volume_alloc(sector_t len,
+							     u32 region_size)
+{
+	struct vdsplex_volume *vol = kzalloc(sizeof(*vol), GFP_KERNEL);
+
+	if (!vol)
+		return NULL;
+	INIT_LIST_HEAD(&vol->node);
+	kref_init(&vol->kref);
+	mutex_init(&vol->lock);
+	spin_lock_init(&vol->state_lock);
+	vol->len = len;
+	vol->region_size = region_size;
+	vol->region_shift = ilog2(region_size);
+	vol->nr_regions = vdsplex_nr_regions(len, region_size);
+	INIT_LIST_HEAD(&vol->instances);
+	INIT_LIST_HEAD(&vol->plexes);
+	vol->next_plex_id = 1;
+	vol->action = VDSPLEX_ACTION_IDLE;
+	vol->synced_regions = vol->nr_regions;
+	INIT_WORK(&vol->event_work, vdsplex_event_work);
+	return vol;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_volume_alloc);
+
+/**
+ * vdsplex_volume_free() - free an unregistered volume with no plexes.
+ * @vol: the volume.
+ *
+ * Context: process, may sleep.
+ */
+VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
+{
+	WARN_ON(!list_empty(&vol->plexes));
+	WARN_ON(!list_empty(&vol->instances));
+	cancel_work_sync(&vol->event_work);
+	mutex_destroy(&vol->lock);
+	kfree(vol);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_volume_free);
+
+/**
+ * vdsplex_volume_get() - find or create the volume object of a mapped device.
+ * @md: the mapped device the table is loaded into.
+ * @len: length of the table's target.
+ * @region_size: the table's region size.
+ * @error: set to a sentence naming the problem on failure.
+ *
+ * Every table instance of a mapped device shares one volume object (as
+ * dm-thin's __pool_find does for pools).  A reload must keep the length and
+ * the region size: the object's bitmaps are sized by them.
+ *
+ * Context: process, may sleep; takes vdsplex_registry_lock.
+ * Return: the volume with a new reference, or an ERR_PTR.
+ */
+struct vdsplex_volume *vdsplex_volume_get(struct mapped_device *md,
+					  sector_t len, u32 region_size,
+					  char **error)
+{
+	struct vdsplex_volume *vol;
+
+	mutex_lock(&vdsplex_registry_lock);
+	list_for_each_entry(vol, &vdsplex_registry, node) {
+		if (vol->md != md)
+			continue;
+		if (vol->len != len) {
+			*error = vdsplex_errorf("length %llu differs from the live volume's %llu: resizing a vdsplex volume is not supported",
+						(unsigned long long)len,
+						(unsigned long long)vol->len);
+			vol = ERR_PTR(-EINVAL);
+		} else if (vol->region_size != region_size) {
+			*error = vdsplex_errorf("region_size %u differs from the live volume's %u",
+						region_size, vol->region_size);
+			vol = ERR_PTR(-EINVAL);
+		} else {
+			kref_get(&vol->kref);
+		}
+		mutex_unlock(&vdsplex_registry_lock);
+		return vol;
+	}
+	vol = vdsplex_volume_alloc(len, region_size);
+	if (!vol) {
+		mutex_unlock(&vdsplex_registry_lock);
+		*error = "Cannot allocate the volume object";
+		return ERR_PTR(-ENOMEM);
+	}
+	vol->md = md;
+	list_add(&vol->node, &vdsplex_registry);
+	mutex_unlock(&vdsplex_registry_lock);
+	return vol;
+}
+
+static void vdsplex_volume_release(struct kref *kref)
+{
+	struct vdsplex_volume *vol = container_of(kref, struct vdsplex_volume,
+						  kref);
+
+	list_del(&vol->node);
+	vdsplex_volume_free(vol);
+}
+
+/**
+ * vdsplex_volume_put() - drop a table instance's reference to its volume.
+ * @vol: the volume.
+ *
+ * The last reference unregisters and frees the object.
+ *
+ * Context: process, may sleep; takes vdsplex_registry_lock.
+ */
+void vdsplex_volume_put(struct vdsplex_volume *vol)
+{
+	mutex_lock(&vdsplex_registry_lock);
+	kref_put(&vol->kref, vdsplex_volume_release);
+	mutex_unlock(&vdsplex_registry_lock);
+}
+
+/**
+ * vdsplex_plex_alloc() - a new plex object of @vol, state NEW, not listed.
+ * @vol: the volume.
+ * @devt: the device.
+ * @offset: the start sector on @devt.
+ *
+ * Context: process, may sleep.
+ * Return: the plex with one reference, or NULL.
+ */
+VISIBLE_IF_KUNIT struct vdsplex_plex *vdsplex_plex_alloc(struct vdsplex_volume *vol,
+							 dev_t devt,
+							 sector_t offset)
+{
+	struct vdsplex_plex *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	p->in_sync = kvcalloc(BITS_TO_LONGS(vol->nr_regions),
+			      sizeof(unsigned long), GFP_KERNEL);
+	if (!p->in_sync) {
+		kfree(p);
+		return NULL;
+	}
+	kref_init(&p->kref);
+	INIT_LIST_HEAD(&p->node);
+	p->vol = vol;
+	p->devt = devt;
+	p->offset = offset;
+	p->state = VDSPLEX_PLEX_NEW;
+	atomic_set(&p->pending, 0);
+	atomic64_set(&p->reads, 0);
+	atomic_set(&p->write_errors, 0);
+	return p;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_plex_alloc);
+
+/**
+ * vdsplex_plex_get() - the volume's plex at @devt/@offset, created if new.
+ * @vol: the volume.
+ * @devt: the device.
+ * @offset: the start sector.
+ *
+ * A plex named again by a reloaded table is the same object, so its health
+ * and sync state survive the reload.
+ *
+ * Context: process, may sleep; takes vol->lock.
+ * Return: the plex with a new reference, or NULL on allocation failure.
+ */
+struct vdsplex_plex *vdsplex_plex_get(struct vdsplex_volume *vol, dev_t devt,
+				      sector_t offset)
+{
+	struct vdsplex_plex *p;
+
+	mutex_lock(&vol->lock);
+	list_for_each_entry(p, &vol->plexes, node) {
+		if (p->devt == devt && p->offset == offset) {
+			kref_get(&p->kref);
+			mutex_unlock(&vol->lock);
+			return p;
+		}
+	}
+	p = vdsplex_plex_alloc(vol, devt, offset);
+	if (p) {
+		p->id = vol->next_plex_id++;
+		list_add_tail(&p->node, &vol->plexes);
+	}
+	mutex_unlock(&vol->lock);
+	return p;
+}
+
+static void vdsplex_plex_release(struct kref *kref)
+{
+	struct vdsplex_plex *p = container_of(kref, struct vdsplex_plex, kref);
+
+	list_del(&p->node);
+	kvfree(p->in_sync);
+	kfree(p);
+}
+
+/**
+ * vdsplex_plex_put() - drop a reference to a plex.
+ * @plex: the plex.
+ *
+ * Context: process, may sleep; takes vol->lock.
+ */
+void vdsplex_plex_put(struct vdsplex_plex *plex)
+{
+	struct vdsplex_volume *vol = plex->vol;
+
+	mutex_lock(&vol->lock);
+	kref_put(&plex->kref, vdsplex_plex_release);
+	mutex_unlock(&vol->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_plex_put);
+
+static void __vdsplex_mark_stale(struct vdsplex_volume *vol,
+				 struct vdsplex_plex *p)
+{
+	lockdep_assert_held(&vol->state_lock);
+	p->state = VDSPLEX_PLEX_STALE;
+	bitmap_zero(p->in_sync, vol->nr_regions);
+}
+
+/*
+ * The state a NEW plex gets at the first activation of a volume: the first
+ * source candidate is in sync, the others are stale unless the table said
+ * nosync; rebuild always makes a plex stale.
+ */
+static void __vdsplex_first_activation(struct vdsplex_ctx *ctx)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	int src = -1;
+	unsigned int i;
+
+	lockdep_assert_held(&vol->state_lock);
+	for (i = 0; i < ctx->nr_legs; i++) {
+		if (ctx->legs[i].rebuild)
+			continue;
+		if (src < 0 || (ctx->legs[src].write_mostly &&
+				!ctx->legs[i].write_mostly))
+			src = i;
+	}
+	for (i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_plex *p = ctx->legs[i].plex;
+
+		if (p->state != VDSPLEX_PLEX_NEW)
+			continue;
+		if (i == src || (ctx->nosync && !ctx->legs[i].rebuild))
+			p->state = VDSPLEX_PLEX_ALIVE;
+		else
+			__vdsplex_mark_stale(vol, p);
+	}
+}
+
+/**
+ * vdsplex_takeover() - make @ctx the instance that serves the volume.
+ * @ctx: the table instance being resumed.
+ *
+ * Called at preresume, after the previous instance's postsuspend.  Plexes the
+ * volume already knows keep their state; a rebuild on an in-sync plex makes
+ * it stale unless it is the last one in sync; plexes new to the volume are
+ * stale (or decided by __vdsplex_first_activation on the first resume).
+ *
+ * Context: process; takes vol->lock and vol->state_lock.
+ */
+void vdsplex_takeover(struct vdsplex_ctx *ctx)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned long flags;
+	unsigned int i, alive;
+
+	mutex_lock(&vol->lock);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	if (!vol->ever_resumed)
+		__vdsplex_first_activation(ctx);
+	for (i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_plex *p = ctx->legs[i].plex;
+
+		if (p->state == VDSPLEX_PLEX_NEW)
+			__vdsplex_mark_stale(vol, p);
+	}
+	for (i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_plex *p = ctx->legs[i].plex;
+		unsigned int j;
+
+		if (!ctx->legs[i].rebuild || p->state != VDSPLEX_PLEX_ALIVE)
+			continue;
+		for (alive = 0, j = 0; j < ctx->nr_legs; j++)
+			alive += ctx->legs[j].plex->state == VDSPLEX_PLEX_ALIVE;
+		if (alive > 1)
+			__vdsplex_mark_stale(vol, p);
+	}
+	vol->active = ctx;
+	vol->ever_resumed = true;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	mutex_unlock(&vol->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_takeover);
+
+/**
+ * vdsplex_attach_instance() - list a new table instance on its volume.
+ * @ctx: the instance, with ctx->vol and ctx->ti set.
+ * @error: set to a sentence on failure.
+ *
+ * A table may hold one vdsplex target only: the volume object is per mapped
+ * device.
+ *
+ * Context: process, may sleep; takes vol->lock.
+ * Return: 0, or -EINVAL when the same table already has a vdsplex target.
+ */
+int vdsplex_attach_instance(struct vdsplex_ctx *ctx, char **error)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	struct vdsplex_ctx *other;
+	int r = 0;
+
+	mutex_lock(&vol->lock);
+	list_for_each_entry(other, &vol->instances, node) {
+		if (other->ti->table == ctx->ti->table) {
+			*error = "Only one vdsplex target per table is supported";
+			r = -EINVAL;
+			break;
+		}
+	}
+	if (!r)
+		list_add_tail(&ctx->node, &vol->instances);
+	mutex_unlock(&vol->lock);
+	return r;
+}
+
+/**
+ * vdsplex_release() - unlist a table instance; it stops being the active
+ * one if it was.
+ * @ctx: the table instance being destroyed.
+ *
+ * Context: process, may sleep; takes vol->lock and vol->state_lock.
+ */
+void vdsplex_release(struct vdsplex_ctx *ctx)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned long flags;
+
+	mutex_lock(&vol->lock);
+	if (!list_empty(&ctx->node))
+		list_del_init(&ctx->node);
+	if (vol->active == ctx) {
+		spin_lock_irqsave(&vol->state_lock, flags);
+		vol->active = NULL;
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+	}
+	mutex_unlock(&vol->lock);
+}
+
+/**
+ * vdsplex_registry_init() - set up the module-wide state.
+ *
+ * Context: module init.
+ * Return: 0 or -ENOMEM.
+ */
+int vdsplex_registry_init(void)
+{
+	vdsplex_wq = alloc_workqueue("vdsplex", WQ_MEM_RECLAIM, 0);
+	return vdsplex_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * vdsplex_registry_exit() - tear down the module-wide state.
+ *
+ * Context: module exit; every volume is gone by then.
+ */
+void vdsplex_registry_exit(void)
+{
+	WARN_ON(!list_empty(&vdsplex_registry));
+	destroy_workqueue(vdsplex_wq);
+}
