@@ -1,0 +1,40 @@
+# Reads: round_robin spreads them over the plexes, write_mostly and primary
+# are honoured, and a stale plex is never read.
+brd_load 3 32
+vol="0 65536 vdsplex - 8 3 /dev/ram0 0 /dev/ram1 0 /dev/ram2 0"
+
+count_reads() { # run N 4k reads through v; print the reads each plex served
+	local a b c
+	a=$(reads_of ram0) b=$(reads_of ram1) c=$(reads_of ram2)
+	dd if=/dev/mapper/v of=/dev/null bs=4k count="$1" iflag=direct status=none
+	echo "$(($(reads_of ram0) - a)) $(($(reads_of ram1) - b)) $(($(reads_of ram2) - c))"
+}
+
+dmsetup create v --table "$vol 3 nosync read_policy round_robin"
+set -- $(count_reads 3000)
+echo "round_robin: reads per plex $*"
+for r in "$@"; do
+	[ "$r" -ge 900 ] && [ "$r" -le 1100 ] || fail "round_robin reads per plex: $*"
+done
+
+dmsetup load v --table "$vol 4 read_policy round_robin write_mostly 0"
+dmsetup resume v
+set -- $(count_reads 2000)
+echo "round_robin, write_mostly 0: reads per plex $*"
+expect_eq "$1" 0 "reads from the write_mostly plex"
+[ "$2" -ge 900 ] && [ "$3" -ge 900 ] || fail "reads not spread over plexes 1 and 2: $*"
+
+dmsetup message v 0 read_policy primary
+set -- $(count_reads 1000)
+echo "primary (source is plex 1): reads per plex $*"
+expect_eq "$*" "0 1000 0" "reads under primary"
+dmsetup remove v
+
+# A stale plex is never read: plex 1 holds other bytes than the source.
+dd if=/dev/urandom of=/dev/ram0 bs=1M count=32 status=none
+dd if=/dev/urandom of=/dev/ram1 bs=1M count=32 status=none
+dmsetup create v --table "0 65536 vdsplex - 8 2 /dev/ram0 0 /dev/ram1 0 2 read_policy round_robin"
+expect_eq "$(health v)" AS "health without nosync"
+b=$(reads_of ram1)
+cmp -n $((32 << 20)) /dev/mapper/v /dev/ram0 || fail "volume data differs from the source plex"
+expect_eq "$(($(reads_of ram1) - b))" 0 "reads served by the stale plex"

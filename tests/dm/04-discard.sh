@@ -1,0 +1,27 @@
+# smoke: yes
+# DISCARD and WRITE_ZEROES reach every plex; a volume offers them only when
+# every plex does.
+l0=$(loop_file a 32)
+l1=$(loop_file b 32)
+dmsetup create v --table "0 65536 vdsplex - 8 2 $l0 0 $l1 0 1 nosync"
+dm=$(basename "$(readlink -f /dev/mapper/v)")
+q=/sys/block/$dm/queue
+[ "$(cat $q/discard_max_bytes)" -gt 0 ] || fail "volume on discard-capable plexes does not offer discard"
+[ "$(cat $q/write_zeroes_max_bytes)" -gt 0 ] || fail "volume on write-zeroes-capable plexes does not offer write zeroes"
+dd if=/dev/urandom of=/dev/mapper/v bs=1M count=32 oflag=direct status=none
+blkdiscard -o 0 -l $((8 << 20)) /dev/mapper/v
+blkdiscard -z -o $((8 << 20)) -l $((8 << 20)) /dev/mapper/v
+for d in "$l0" "$l1"; do
+	cmp -n $((16 << 20)) /dev/zero "$d" || fail "discard or write zeroes did not reach $d"
+done
+plexes_equal 65536 "$l0:0" "$l1:0"
+cmp -n $((16 << 20)) -i 0:$((16 << 20)) /dev/zero "$l0" >/dev/null 2>&1 &&
+	fail "the data after the discarded range is gone"
+dmsetup remove v
+
+# null_blk without memory backing has no discard: neither has the volume.
+vm_modprobe null_blk nr_devices=1 gb=1
+[ "$(cat /sys/block/nullb0/queue/discard_max_bytes)" = 0 ] || fail "null_blk unexpectedly has discard"
+dmsetup create n --table "0 65536 vdsplex - 8 2 $l0 0 /dev/nullb0 0 1 nosync"
+dm=$(basename "$(readlink -f /dev/mapper/n)")
+expect_eq "$(cat /sys/block/$dm/queue/discard_max_bytes)" 0 "discard on a volume with a plex lacking it"

@@ -1,0 +1,105 @@
+# shellcheck shell=bash
+# Helpers for the dm scenario tests in tests/dm/.  Sourced by
+# tests/run-scenarios inside a scripts/vm guest; each scenario runs in a
+# subshell with `set -euo pipefail`, so any failing command fails it.
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# expect_eq GOT WANT WHAT
+expect_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', want '$2'"
+}
+
+# status_field VOL N: the Nth field of vdsplex's INFO status (1 = #plexes,
+# 2 = health chars, 3 = synced/total, 4 = sync_action, ...; SPEC §3).
+status_field() {
+	local n=$2 s
+	s=$(dmsetup status "$1") || fail "dmsetup status $1"
+	set -- $s
+	shift 3
+	echo "${!n}"
+}
+health() { status_field "$1" 2; }
+
+# table_of VOL: the vdsplex table line without start and length.
+table_of() {
+	dmsetup table "$1" | cut -d' ' -f4-
+}
+
+# brd_load N MiB: N ram disks of MiB each, with I/O statistics on.
+brd_load() {
+	local i
+	vm_modprobe brd rd_nr="$1" rd_size=$(($2 * 1024)) max_part=0
+	for ((i = 0; i < $1; i++)); do
+		echo 1 >/sys/block/ram$i/queue/iostat
+	done
+}
+
+# loop_file NAME MiB: a loop device over a sparse file in tmpfs; prints it.
+loop_file() {
+	truncate -s "$2M" "/tmp/$1.img"
+	losetup --show -f "/tmp/$1.img"
+}
+
+# devno DEV: major:minor of a block device.
+devno() {
+	local s
+	s=$(stat -L -c '%t %T' "$1") || fail "stat $1"
+	set -- $s
+	echo "$((16#$1)):$((16#$2))"
+}
+
+# fio_verify DEV MiB [FIO ARGS...]: random 4k writes with crc32c checksums,
+# then read back and verify through DEV.
+fio_verify() {
+	local dev=$1 size=$2
+	shift 2
+	fio --name=verify --filename="$dev" --size="${size}M" --rw=randwrite \
+		--bs=4k --iodepth=16 --ioengine=libaio --direct=1 \
+		--verify=crc32c --do_verify=1 --randseed="${SEED:-4242}" \
+		--output=/tmp/fio.out "$@" ||
+		{ cat /tmp/fio.out >&2; fail "fio verify on $dev"; }
+}
+
+# plexes_equal SECTORS DEV:OFFSET DEV:OFFSET...: every plex equals the first.
+plexes_equal() {
+	local len=$1 first=$2 d o d0 o0
+	shift 2
+	d0=${first%:*} o0=${first##*:}
+	for p in "$@"; do
+		d=${p%:*} o=${p##*:}
+		cmp -n $((len * 512)) -i $((o0 * 512)):$((o * 512)) "$d0" "$d" ||
+			fail "plex $d (offset $o) differs from $d0 (offset $o0)"
+	done
+}
+
+# reads_of DEV: completed reads of a block device (from /sys/block/DEV/stat).
+reads_of() {
+	local s
+	read -r s _ </sys/block/"$1"/stat
+	echo "$s"
+}
+
+# expect_create_fails NAME TABLE MESSAGE: the table is refused and the
+# kernel log names the problem.
+expect_create_fails() {
+	if dmsetup create "$1" --table "$2" 2>/dev/null; then
+		dmsetup remove "$1"
+		fail "table '$2' was accepted"
+	fi
+	dmsetup remove "$1" 2>/dev/null || true
+	dmesg | tail -n 20 | grep -qF -- "$3" ||
+		fail "table '$2': kernel log lacks '$3' (has: $(dmesg | grep vdsplex | tail -n 1))"
+}
+
+# cleanup_all: remove every mapped device, loop device and ram disk.
+cleanup_all() {
+	dmsetup remove_all --force >/dev/null 2>&1 || true
+	losetup -D 2>/dev/null || true
+	rm -f /tmp/*.img
+	rmmod brd 2>/dev/null || true
+	rmmod null_blk 2>/dev/null || true
+}
