@@ -115,7 +115,6 @@ int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 	struct dm_arg_set as = { .argc = argc, .argv = argv };
 	unsigned int i, nr_opt;
 	const char *arg;
-	char dummy;
 
 	memset(a, 0, sizeof(*a));
 	a->read_policy = VDSPLEX_READ_LEAST_PENDING;
@@ -155,8 +154,7 @@ int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 
 		a->dev[i] = dm_shift_arg(&as);
 		arg = dm_shift_arg(&as);
-		if (sscanf(arg, "%llu%c", &off, &dummy) != 1 ||
-		    off != (sector_t)off) {
+		if (kstrtoull(arg, 10, &off) || off != (sector_t)off) {
 			*error = vdsplex_errorf("plex %u: invalid offset '%s'",
 						i, arg);
 			return -EINVAL;

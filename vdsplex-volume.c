@@ -212,30 +212,31 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_source_leg);
 int vdsplex_choose_read_leg(const struct vdsplex_ctx *ctx, u64 region,
 			    unsigned int rr)
 {
-	unsigned int n = ctx->nr_legs, k, i;
+	u8 cand[VDSPLEX_MAX_PLEXES];
+	unsigned int n = ctx->nr_legs, nc, k, i;
+	int best, best_pending, src;
 	bool pass_wm;
-	int best = -1, src;
-	int best_pending = INT_MAX;
 
-	if (!n)
-		return -1;
 	if (ctx->read_policy == VDSPLEX_READ_PRIMARY) {
 		src = vdsplex_source_leg(ctx);
 		if (src >= 0 && !ctx->legs[src].write_mostly)
 			return src;
 		rr = 0;
 	}
-	/* First pass without write_mostly plexes, second with them. */
+	/* First without write_mostly plexes, then with them. */
 	for (pass_wm = false; ; pass_wm = true) {
-		for (k = 0; k < n; k++) {
+		for (nc = 0, i = 0; i < n; i++)
+			if (ctx->legs[i].write_mostly == pass_wm &&
+			    vdsplex_leg_can_read(ctx, i, region))
+				cand[nc++] = i;
+		if (nc && ctx->read_policy != VDSPLEX_READ_LEAST_PENDING)
+			return cand[rr % nc];
+		best = -1;
+		best_pending = INT_MAX;
+		for (k = 0; k < nc; k++) {
 			int pending;
 
-			i = (rr + k) % n;
-			if (ctx->legs[i].write_mostly != pass_wm ||
-			    !vdsplex_leg_can_read(ctx, i, region))
-				continue;
-			if (ctx->read_policy != VDSPLEX_READ_LEAST_PENDING)
-				return i;
+			i = cand[(rr + k) % nc];
 			pending = atomic_read(&ctx->legs[i].plex->pending);
 			if (pending < best_pending) {
 				best = i;

@@ -29,17 +29,22 @@ table_of() {
 	dmsetup table "$1" | cut -d' ' -f4-
 }
 
-# brd_load N MiB: N ram disks of MiB each, with I/O statistics on.
+# brd_load N MiB: N ram disks of MiB each.
 brd_load() {
-	local i
 	vm_modprobe brd rd_nr="$1" rd_size=$(($2 * 1024)) max_part=0
-	for ((i = 0; i < $1; i++)); do
-		echo 1 >/sys/block/ram$i/queue/iostat
-	done
+}
+
+# counted NAME DEV: a dm-linear device over DEV, so that the plex's reads are
+# counted in /sys/block/dm-N/stat (brd keeps no I/O statistics); prints its
+# path.
+counted() {
+	dmsetup create "$1" --table "0 $(blockdev --getsz "$2") linear $2 0"
+	echo "/dev/mapper/$1"
 }
 
 # loop_file NAME MiB: a loop device over a sparse file in tmpfs; prints it.
 loop_file() {
+	[ -e /dev/loop-control ] || vm_modprobe loop
 	truncate -s "$2M" "/tmp/$1.img"
 	losetup --show -f "/tmp/$1.img"
 }
@@ -76,10 +81,15 @@ plexes_equal() {
 	done
 }
 
-# reads_of DEV: completed reads of a block device (from /sys/block/DEV/stat).
+# queue_of DEV: the sysfs queue directory of a block device.
+queue_of() {
+	echo "/sys/dev/block/$(devno "$1")/queue"
+}
+
+# reads_of DEV: completed reads of a block device (from /sys/block/*/stat).
 reads_of() {
 	local s
-	read -r s _ </sys/block/"$1"/stat
+	read -r s _ </sys/dev/block/"$(devno "$1")"/stat
 	echo "$s"
 }
 

@@ -302,6 +302,18 @@ static void vdsplex_test_read_round_robin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hits[0], 10U);
 	KUNIT_EXPECT_EQ(test, hits[1], 10U);
 	KUNIT_EXPECT_EQ(test, hits[2], 10U);
+
+	/* the rotation is fair over the plexes that can serve */
+	set_state(f, 0, VDSPLEX_PLEX_STALE);
+	hits[1] = hits[2] = 0;
+	for (rr = 0; rr < 30; rr++) {
+		int i = vdsplex_choose_read_leg(f->ctx, 5, rr);
+
+		KUNIT_ASSERT_GE(test, i, 1);
+		hits[i]++;
+	}
+	KUNIT_EXPECT_EQ(test, hits[1], 15U);
+	KUNIT_EXPECT_EQ(test, hits[2], 15U);
 }
 
 static void vdsplex_test_read_never_unsynced(struct kunit *test)
@@ -318,7 +330,9 @@ static void vdsplex_test_read_never_unsynced(struct kunit *test)
 		/* region 7 was copied to plex 2 already */
 		KUNIT_EXPECT_NE(test, vdsplex_choose_read_leg(f->ctx, 7, rr), 1);
 	}
-	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 7, 2), 2);
+	/* region 7: plexes 0 and 2 take turns */
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 7, 0), 0);
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 7, 1), 2);
 	/* out-of-range regions are never served by a partial plex */
 	KUNIT_EXPECT_FALSE(test, vdsplex_leg_can_read(f->ctx, 2, 125));
 

@@ -4,7 +4,7 @@
 brd_load 3 32
 expect_create_fails bad "0 65536 vdsplex - 12 1 /dev/ram0 0" "Invalid region_size '12'"
 expect_create_fails bad "0 65536 vdsplex - 8 40 /dev/ram0 0" "Invalid #plexes '40'"
-expect_create_fails bad "0 65536 vdsplex - 8 2 /dev/ram0 0 /dev/ram0 100" \
+expect_create_fails bad "0 16384 vdsplex - 8 2 /dev/ram0 0 /dev/ram0 100" \
 	"plex 1 ('/dev/ram0' at 100) overlaps plex 0 ('/dev/ram0' at 0)"
 expect_create_fails bad "0 65536 vdsplex - 8 1 /dev/ram0 8" \
 	"plex 0: device '/dev/ram0' has 65536 sectors, needs 65544"

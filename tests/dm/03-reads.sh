@@ -1,13 +1,16 @@
 # Reads: round_robin spreads them over the plexes, write_mostly and primary
 # are honoured, and a stale plex is never read.
 brd_load 3 32
-vol="0 65536 vdsplex - 8 3 /dev/ram0 0 /dev/ram1 0 /dev/ram2 0"
+c0=$(counted c0 /dev/ram0)
+c1=$(counted c1 /dev/ram1)
+c2=$(counted c2 /dev/ram2)
+vol="0 65536 vdsplex - 8 3 $c0 0 $c1 0 $c2 0"
 
 count_reads() { # run N 4k reads through v; print the reads each plex served
 	local a b c
-	a=$(reads_of ram0) b=$(reads_of ram1) c=$(reads_of ram2)
+	a=$(reads_of "$c0") b=$(reads_of "$c1") c=$(reads_of "$c2")
 	dd if=/dev/mapper/v of=/dev/null bs=4k count="$1" iflag=direct status=none
-	echo "$(($(reads_of ram0) - a)) $(($(reads_of ram1) - b)) $(($(reads_of ram2) - c))"
+	echo "$(($(reads_of "$c0") - a)) $(($(reads_of "$c1") - b)) $(($(reads_of "$c2") - c))"
 }
 
 dmsetup create v --table "$vol 3 nosync read_policy round_robin"
@@ -31,10 +34,10 @@ expect_eq "$*" "0 1000 0" "reads under primary"
 dmsetup remove v
 
 # A stale plex is never read: plex 1 holds other bytes than the source.
-dd if=/dev/urandom of=/dev/ram0 bs=1M count=32 status=none
-dd if=/dev/urandom of=/dev/ram1 bs=1M count=32 status=none
-dmsetup create v --table "0 65536 vdsplex - 8 2 /dev/ram0 0 /dev/ram1 0 2 read_policy round_robin"
+dd if=/dev/urandom of="$c0" bs=1M count=32 oflag=direct status=none
+dd if=/dev/urandom of="$c1" bs=1M count=32 oflag=direct status=none
+dmsetup create v --table "0 65536 vdsplex - 8 2 $c0 0 $c1 0 2 read_policy round_robin"
 expect_eq "$(health v)" AS "health without nosync"
-b=$(reads_of ram1)
+b=$(reads_of "$c1")
 cmp -n $((32 << 20)) /dev/mapper/v /dev/ram0 || fail "volume data differs from the source plex"
-expect_eq "$(($(reads_of ram1) - b))" 0 "reads served by the stale plex"
+expect_eq "$(($(reads_of "$c1") - b))" 0 "reads served by the stale plex"

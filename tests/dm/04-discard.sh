@@ -4,8 +4,7 @@
 l0=$(loop_file a 32)
 l1=$(loop_file b 32)
 dmsetup create v --table "0 65536 vdsplex - 8 2 $l0 0 $l1 0 1 nosync"
-dm=$(basename "$(readlink -f /dev/mapper/v)")
-q=/sys/block/$dm/queue
+q=$(queue_of /dev/mapper/v)
 [ "$(cat $q/discard_max_bytes)" -gt 0 ] || fail "volume on discard-capable plexes does not offer discard"
 [ "$(cat $q/write_zeroes_max_bytes)" -gt 0 ] || fail "volume on write-zeroes-capable plexes does not offer write zeroes"
 dd if=/dev/urandom of=/dev/mapper/v bs=1M count=32 oflag=direct status=none
@@ -23,5 +22,4 @@ dmsetup remove v
 vm_modprobe null_blk nr_devices=1 gb=1
 [ "$(cat /sys/block/nullb0/queue/discard_max_bytes)" = 0 ] || fail "null_blk unexpectedly has discard"
 dmsetup create n --table "0 65536 vdsplex - 8 2 $l0 0 /dev/nullb0 0 1 nosync"
-dm=$(basename "$(readlink -f /dev/mapper/n)")
-expect_eq "$(cat /sys/block/$dm/queue/discard_max_bytes)" 0 "discard on a volume with a plex lacking it"
+expect_eq "$(cat "$(queue_of /dev/mapper/n)"/discard_max_bytes)" 0 "discard on a volume with a plex lacking it"
