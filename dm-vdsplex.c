@@ -65,6 +65,9 @@ char *vdsplex_errorf(const char *fmt, ...)
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_errorf);
 
+static char vdsplex_err_too_few[] =
+	"Not enough arguments: need <metadata_dev|-> <region_size> <#plexes> <dev> <offset>";
+
 static int vdsplex_parse_index(const char *key, const char *val,
 			       unsigned int nr_plexes, u32 *mask,
 			       char **error)
@@ -119,7 +122,7 @@ int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 	memset(a, 0, sizeof(*a));
 	a->read_policy = VDSPLEX_READ_LEAST_PENDING;
 	if (argc < 5) {
-		*error = "Not enough arguments: expected <metadata_dev|-> <region_size> <#plexes> <dev> <offset>...";
+		*error = vdsplex_err_too_few;
 		return -EINVAL;
 	}
 
@@ -131,7 +134,7 @@ int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 	    a->region_size < VDSPLEX_MIN_REGION_SIZE ||
 	    a->region_size > VDSPLEX_MAX_REGION_SIZE ||
 	    !is_power_of_2(a->region_size)) {
-		*error = vdsplex_errorf("Invalid region_size '%s': must be a power of two from %u to %u sectors",
+		*error = vdsplex_errorf("Invalid region_size '%s': not a power of two in %u..%u",
 					arg, VDSPLEX_MIN_REGION_SIZE,
 					VDSPLEX_MAX_REGION_SIZE);
 		return -EINVAL;
@@ -198,7 +201,7 @@ int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 			r = val ? vdsplex_policy_parse(val, &a->read_policy) :
 				  -EINVAL;
 			if (r)
-				*error = vdsplex_errorf("read_policy: unknown policy '%s' (round_robin, least_pending or primary)",
+				*error = vdsplex_errorf("read_policy: unknown policy '%s'",
 							val ? val : "");
 			a->read_policy_set = true;
 		} else if (!strcasecmp(key, "resync_rate")) {
@@ -208,7 +211,7 @@ int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 			}
 			r = val ? kstrtou32(val, 10, &a->resync_rate) : -EINVAL;
 			if (r)
-				*error = vdsplex_errorf("resync_rate: invalid rate '%s' (KiB/s, 0 = unlimited)",
+				*error = vdsplex_errorf("resync_rate: invalid rate '%s'",
 							val ? val : "");
 			a->rate_set = true;
 		} else {
@@ -285,7 +288,28 @@ static void vdsplex_dtr(struct dm_target *ti)
 	ti->private = NULL;
 }
 
-/* Open the plexes and check what needs the devices (SPEC §2 rules). */
+/* The SPEC §2 rules for one opened plex; NULL when it is acceptable. */
+static char *vdsplex_check_leg(struct dm_target *ti, unsigned int i,
+			       const char *path, struct block_device *bdev,
+			       sector_t offset, dev_t self, unsigned int vol_lbs)
+{
+	sector_t size = bdev_nr_sectors(bdev);
+	unsigned int lbs = bdev_logical_block_size(bdev);
+
+	if (bdev->bd_dev == self)
+		return vdsplex_errorf("plex %u: '%s' is the volume itself",
+				      i, path);
+	if (offset > size || size - offset < ti->len)
+		return vdsplex_errorf("plex %u: '%s' has %llu sectors, needs %llu",
+				      i, path, (unsigned long long)size,
+				      (unsigned long long)(offset + ti->len));
+	if (vol_lbs && lbs > vol_lbs)
+		return vdsplex_errorf("plex %u: '%s' logical block size %u > %u",
+				      i, path, lbs, vol_lbs);
+	return NULL;
+}
+
+/* Open the plexes and check what needs the devices. */
 static int vdsplex_open_legs(struct dm_target *ti, struct vdsplex_ctx *ctx,
 			     const struct vdsplex_args *a)
 {
@@ -299,8 +323,6 @@ static int vdsplex_open_legs(struct dm_target *ti, struct vdsplex_ctx *ctx,
 		vol_lbs = bdev_logical_block_size(dm_disk(md)->part0);
 	for (i = 0; i < a->nr_plexes; i++) {
 		struct vdsplex_leg *leg = &ctx->legs[i];
-		struct block_device *bdev;
-		sector_t size;
 
 		r = dm_get_device(ti, a->dev[i], dm_table_get_mode(ti->table),
 				  &leg->dev);
@@ -310,30 +332,11 @@ static int vdsplex_open_legs(struct dm_target *ti, struct vdsplex_ctx *ctx,
 			return r;
 		}
 		ctx->nr_legs = i + 1;
-		bdev = leg->dev->bdev;
-		devt[i] = bdev->bd_dev;
-		if (devt[i] == self) {
-			ti->error = vdsplex_errorf("plex %u: '%s' is the volume itself",
-						   i, a->dev[i]);
+		devt[i] = leg->dev->bdev->bd_dev;
+		ti->error = vdsplex_check_leg(ti, i, a->dev[i], leg->dev->bdev,
+					      a->offset[i], self, vol_lbs);
+		if (ti->error)
 			return -EINVAL;
-		}
-		size = bdev_nr_sectors(bdev);
-		if (a->offset[i] > size || size - a->offset[i] < ti->len) {
-			ti->error = vdsplex_errorf("plex %u: device '%s' has %llu sectors, needs %llu (offset %llu + length %llu)",
-						   i, a->dev[i],
-						   (unsigned long long)size,
-						   (unsigned long long)(a->offset[i] + ti->len),
-						   (unsigned long long)a->offset[i],
-						   (unsigned long long)ti->len);
-			return -EINVAL;
-		}
-		if (vol_lbs && bdev_logical_block_size(bdev) > vol_lbs) {
-			ti->error = vdsplex_errorf("plex %u: '%s' has logical block size %u, larger than the volume's %u",
-						   i, a->dev[i],
-						   bdev_logical_block_size(bdev),
-						   vol_lbs);
-			return -EINVAL;
-		}
 		leg->write_mostly = a->write_mostly & BIT(i);
 		leg->rebuild = a->rebuild & BIT(i);
 	}
@@ -383,8 +386,7 @@ static int vdsplex_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (r)
 		goto bad;
 	if (a->metadata) {
-		ti->error = vdsplex_errorf("metadata_dev '%s': persistent metadata is not supported yet; use '-' (core mode)",
-					   a->metadata);
+		ti->error = "metadata_dev: persistent metadata is not supported yet; use '-'";
 		r = -EINVAL;
 		goto bad;
 	}

@@ -47,7 +47,7 @@
 
 #define VDSPLEX_MAX_PLEXES		32
 #define VDSPLEX_MIN_REGION_SIZE		8		/* sectors: 4 KiB */
-#define VDSPLEX_MAX_REGION_SIZE		(1U << 21)	/* sectors: 1 GiB */
+#define VDSPLEX_MAX_REGION_SIZE		2097152U	/* sectors: 1 GiB */
 #define VDSPLEX_IDENTITY_LEN		64
 
 /**
@@ -155,8 +155,8 @@ struct vdsplex_volume {
 	struct list_head node;
 	struct kref kref;
 	struct mapped_device *md;
-	struct mutex lock;
-	spinlock_t state_lock;
+	struct mutex lock;		/* configuration, see above */
+	spinlock_t state_lock;		/* plex states, bitmaps, legs */
 
 	sector_t len;
 	u32 region_size;

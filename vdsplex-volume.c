@@ -347,7 +347,7 @@ struct vdsplex_volume *vdsplex_volume_get(struct mapped_device *md,
 		if (vol->md != md)
 			continue;
 		if (vol->len != len) {
-			*error = vdsplex_errorf("length %llu differs from the live volume's %llu: resizing a vdsplex volume is not supported",
+			*error = vdsplex_errorf("length %llu differs from the live volume's %llu",
 						(unsigned long long)len,
 						(unsigned long long)vol->len);
 			vol = ERR_PTR(-EINVAL);

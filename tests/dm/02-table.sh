@@ -7,7 +7,7 @@ expect_create_fails bad "0 65536 vdsplex - 8 40 /dev/ram0 0" "Invalid #plexes '4
 expect_create_fails bad "0 16384 vdsplex - 8 2 /dev/ram0 0 /dev/ram0 100" \
 	"plex 1 ('/dev/ram0' at 100) overlaps plex 0 ('/dev/ram0' at 0)"
 expect_create_fails bad "0 65536 vdsplex - 8 1 /dev/ram0 8" \
-	"plex 0: device '/dev/ram0' has 65536 sectors, needs 65544"
+	"plex 0: '/dev/ram0' has 65536 sectors, needs 65544"
 expect_create_fails bad "0 65536 vdsplex - 8 1 /dev/nonexistent 0" \
 	"plex 0: cannot open device '/dev/nonexistent'"
 expect_create_fails bad "0 65536 vdsplex /dev/ram2 8 1 /dev/ram0 0" \
