@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# dm-vdsplex: out-of-tree device-mapper target.
+#
+#   make                 build dm_vdsplex.ko for KDIR (default: the running kernel)
+#   make install         install the module (and depmod)
+#   make check           every test: builds, checkpatch, sparse, KUnit and dm
+#                        scenarios in QEMU guests; ends "N passed, N failed"
+#   make demo            boot a guest and show a mirrored volume at work
+#   make kernel          build (once) the cached debug test kernel
+#   make clean
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PWD := $(CURDIR)
+
+.PHONY: all modules install modules_install clean check check-quick demo kernel
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+install modules_install:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	depmod -a
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
+	rm -rf .build
+
+check:
+	scripts/check
+
+check-quick:
+	scripts/check --quick
+
+demo:
+	scripts/demo
+
+kernel:
+	scripts/deps
+	scripts/kernel
