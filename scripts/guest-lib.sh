@@ -11,14 +11,16 @@ vm_modprobe() {
 # Prints what is wrong, nothing when all is well; returns 1 on a finding.
 # kmemleak only reports objects older than about 5 s, hence the sleep.
 guest_hygiene() {
-	local bad=0 kml=/sys/kernel/debug/kmemleak
+	local bad=0 kml=/sys/kernel/debug/kmemleak report
 	if [ -w "$kml" ]; then
 		sleep 6
 		echo scan >"$kml"
 		echo scan >"$kml"
-		if [ -s "$kml" ]; then
+		# debugfs files have size 0: read the report, do not stat it.
+		report=$(cat "$kml")
+		if [ -n "$report" ]; then
 			echo "kmemleak reported leaks:"
-			head -40 "$kml"
+			echo "$report" | head -40
 			echo clear >"$kml"
 			bad=1
 		fi
