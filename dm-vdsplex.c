@@ -11,6 +11,7 @@
 
 #include <linux/bio.h>
 #include <linux/blkdev.h>
+#include <linux/ctype.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/stdarg.h>
@@ -22,14 +23,18 @@
 /**
  * struct vdsplex_bio - per-bio data.
  * @is_read: the bio was remapped to one plex as a read.
+ * @counted: a write counted in flight in its region (vdsplex_write_admit).
+ * @region: the region of a write.
  * @nr: number of plexes the bio was sent to.
- * @region: dm-io regions of a write, one per plex.
- * @plex: the plexes, in the order of @region (index 0 for a read).
+ * @where: dm-io regions of a write, one per plex.
+ * @plex: the plexes, in the order of @where (index 0 for a read).
  */
 struct vdsplex_bio {
 	bool is_read;
+	bool counted;
+	u64 region;
 	u8 nr;
-	struct dm_io_region region[VDSPLEX_MAX_PLEXES];
+	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
 	struct vdsplex_plex *plex[VDSPLEX_MAX_PLEXES];
 };
 
@@ -443,6 +448,7 @@ static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 	unsigned long flags;
 	int i;
 
+	atomic64_inc(&vol->fg_ios);
 	spin_lock_irqsave(&vol->state_lock, flags);
 	i = vdsplex_choose_read_leg(ctx, off >> vol->region_shift,
 				    (unsigned int)atomic_inc_return(&vol->rr));
@@ -456,10 +462,10 @@ static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 	atomic_inc(&leg->plex->pending);
 	vb->plex[0] = leg->plex;
 	vb->nr = 1;
-	spin_unlock_irqrestore(&vol->state_lock, flags);
-
+	/* remove_plex may compact the legs once the lock is dropped */
 	bio_set_dev(bio, leg->dev->bdev);
 	bio->bi_iter.bi_sector = leg->plex->offset + off;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
 	return DM_MAPIO_REMAPPED;
 }
 
@@ -480,7 +486,9 @@ static void vdsplex_write_done(unsigned long error, void *context)
 	unsigned int i;
 
 	for (i = 0; i < vb->nr; i++)
-		atomic_dec(&vb->plex[i]->pending);
+		vdsplex_plex_io_done(vb->plex[i]);
+	if (vb->counted)
+		vdsplex_write_finish(vol, vb->region);
 	if (likely(!error)) {
 		bio_endio(bio);
 		return;
@@ -520,8 +528,12 @@ static void vdsplex_write_done(unsigned long error, void *context)
 	bio_endio(bio);
 }
 
-static int vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
-			     struct vdsplex_bio *vb)
+/*
+ * Send a write to every plex that is not dead; a write to the region the
+ * resync is copying is parked until the copy is done.
+ */
+static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
+			       struct vdsplex_bio *vb)
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	sector_t off = dm_target_offset(ctx->ti, bio->bi_iter.bi_sector);
@@ -539,18 +551,31 @@ static int vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 	unsigned long flags;
 
 	vb->nr = 0;
+	vb->counted = false;
+	vb->region = off >> vol->region_shift;
 	spin_lock_irqsave(&vol->state_lock, flags);
+	if (count) {
+		if (!vdsplex_write_admit(vol, vb->region, bio)) {
+			spin_unlock_irqrestore(&vol->state_lock, flags);
+			return DM_MAPIO_SUBMITTED;
+		}
+		vb->counted = true;
+	}
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_leg *leg = &ctx->legs[i];
 
-		if (leg->plex->state == VDSPLEX_PLEX_DEAD)
+		if (leg->plex->state == VDSPLEX_PLEX_DEAD || leg->plex->removing)
 			continue;
-		vb->region[vb->nr].bdev = leg->dev->bdev;
-		vb->region[vb->nr].sector = leg->plex->offset + off;
-		vb->region[vb->nr].count = count;
+		vb->where[vb->nr].bdev = leg->dev->bdev;
+		vb->where[vb->nr].sector = leg->plex->offset + off;
+		vb->where[vb->nr].count = count;
 		vb->plex[vb->nr] = leg->plex;
 		atomic_inc(&leg->plex->pending);
 		vb->nr++;
+	}
+	if (!vb->nr && vb->counted) {
+		vdsplex_write_finish(vol, vb->region);
+		vb->counted = false;
 	}
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (!vb->nr) {
@@ -559,8 +584,34 @@ static int vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 		return DM_MAPIO_KILL;
 	}
 	/* Asynchronous dm_io() reports errors through the callback only. */
-	dm_io(&req, vb->nr, vb->region, NULL, IOPRIO_DEFAULT);
+	dm_io(&req, vb->nr, vb->where, NULL, IOPRIO_DEFAULT);
 	return DM_MAPIO_SUBMITTED;
+}
+
+static int vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
+			     struct vdsplex_bio *vb)
+{
+	atomic64_inc(&ctx->vol->fg_ios);
+	return __vdsplex_map_write(ctx, bio, vb);
+}
+
+/**
+ * vdsplex_submit_deferred() - send the writes parked on a copied region.
+ * @ctx: the active instance.
+ * @bios: the writes; emptied.
+ *
+ * Context: process (the resync thread).
+ */
+void vdsplex_submit_deferred(struct vdsplex_ctx *ctx, struct bio_list *bios)
+{
+	struct bio *bio;
+
+	while ((bio = bio_list_pop(bios))) {
+		struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+
+		if (__vdsplex_map_write(ctx, bio, vb) == DM_MAPIO_KILL)
+			bio_io_error(bio);
+	}
 }
 
 static int vdsplex_map(struct dm_target *ti, struct bio *bio)
@@ -580,9 +631,9 @@ static int vdsplex_end_io(struct dm_target *ti, struct bio *bio,
 	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
 
 	if (vb->is_read) {
-		atomic_dec(&vb->plex[0]->pending);
 		if (!*error)
 			atomic64_inc(&vb->plex[0]->reads);
+		vdsplex_plex_io_done(vb->plex[0]);
 	}
 	return DM_ENDIO_DONE;
 }
@@ -673,34 +724,367 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_status);
 
+/* Count the in-sync plexes other than leg @skip. */
+static unsigned int __vdsplex_alive_except(struct vdsplex_ctx *ctx,
+					   unsigned int skip)
+{
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&ctx->vol->state_lock);
+	for (i = 0; i < ctx->nr_legs; i++)
+		if (i != skip && !ctx->legs[i].plex->removing &&
+		    ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE)
+			n++;
+	return n;
+}
+
 /*
- * Messages (SPEC §4): a plain dispatch ladder; unknown or malformed
- * messages are logged and fail with -EINVAL.
+ * Detach leg @idx from the active instance: no new I/O goes to it, the I/O
+ * in flight drains, the device is flushed if @flush, then the leg leaves
+ * the table.  vol->lock held, resync thread stopped.
+ */
+static void vdsplex_detach_leg(struct vdsplex_ctx *ctx, unsigned int idx,
+			       bool flush)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	struct vdsplex_leg leg = ctx->legs[idx];
+	unsigned long flags;
+
+	lockdep_assert_held(&vol->lock);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	leg.plex->removing = true;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	wait_event(vol->drain_wait, !atomic_read(&leg.plex->pending));
+	if (flush)
+		blkdev_issue_flush(leg.dev->bdev);
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	memmove(&ctx->legs[idx], &ctx->legs[idx + 1],
+		(ctx->nr_legs - idx - 1) * sizeof(ctx->legs[0]));
+	ctx->nr_legs--;
+	memset(&ctx->legs[ctx->nr_legs], 0, sizeof(ctx->legs[0]));
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+
+	dm_put_device(ctx->ti, leg.dev);
+	__vdsplex_plex_put(leg.plex);
+}
+
+static int vdsplex_parse_leg_index(struct vdsplex_ctx *ctx, const char *msg,
+				   const char *arg, unsigned int *idx)
+{
+	if (kstrtouint(arg, 10, idx) || *idx >= ctx->nr_legs) {
+		DMWARN("%s: %s: plex index '%s' is not between 0 and %u",
+		       dm_device_name(ctx->vol->md), msg, arg,
+		       ctx->nr_legs - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Is @ctx the resumed instance, so that it may change the plex set? */
+static int vdsplex_check_online(struct vdsplex_ctx *ctx, const char *msg)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+
+	lockdep_assert_held(&vol->lock);
+	if (vol->active != ctx || dm_suspended(ctx->ti)) {
+		DMWARN("%s: %s: the volume is not online (suspended or not resumed)",
+		       dm_device_name(vol->md), msg);
+		return -EBUSY;
+	}
+	if (!list_is_singular(&vol->instances)) {
+		DMWARN("%s: %s: an inactive table is loaded; resume or clear it first",
+		       dm_device_name(vol->md), msg);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* add_plex <dev> [<offset>]: attach a plex and resynchronise it. */
+static int vdsplex_msg_add_plex(struct vdsplex_ctx *ctx, unsigned int argc,
+				char **argv)
+{
+	struct dm_target *ti = ctx->ti;
+	struct vdsplex_volume *vol = ctx->vol;
+	struct mapped_device *md = vol->md;
+	const char *name = dm_device_name(md);
+	dev_t devt[VDSPLEX_MAX_PLEXES];
+	sector_t offset[VDSPLEX_MAX_PLEXES];
+	unsigned int i, j, n = ctx->nr_legs;
+	unsigned long long off = 0;
+	struct vdsplex_plex *plex;
+	struct dm_dev *dev;
+	unsigned long flags;
+	char *err;
+	int r;
+
+	if (argc > 2 && (kstrtoull(argv[2], 10, &off) || off != (sector_t)off)) {
+		DMWARN("%s: add_plex: invalid offset '%s'", name, argv[2]);
+		return -EINVAL;
+	}
+	r = vdsplex_check_online(ctx, "add_plex");
+	if (r)
+		return r;
+	if (n >= VDSPLEX_MAX_PLEXES) {
+		DMWARN("%s: add_plex: the volume has %u plexes already", name, n);
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&vol->state_lock, flags);
+	r = vdsplex_source_leg(ctx) < 0 ? -EIO : 0;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (r) {
+		DMWARN("%s: add_plex: no in-sync plex to copy from", name);
+		return r;
+	}
+	r = dm_get_device(ti, argv[1], dm_table_get_mode(ti->table), &dev);
+	if (r) {
+		DMWARN("%s: add_plex: cannot open device '%s'", name, argv[1]);
+		return r;
+	}
+	err = vdsplex_check_leg(ti, n, argv[1], dev->bdev, off,
+				disk_devt(dm_disk(md)),
+				bdev_logical_block_size(dm_disk(md)->part0));
+	for (i = 0; !err && i < n; i++) {
+		devt[i] = ctx->legs[i].dev->bdev->bd_dev;
+		offset[i] = ctx->legs[i].plex->offset;
+	}
+	devt[n] = dev->bdev->bd_dev;
+	offset[n] = off;
+	if (!err && vdsplex_check_overlap(devt, offset, n + 1, ti->len, &i, &j))
+		err = vdsplex_errorf("'%s' at %llu overlaps plex %u", argv[1],
+				     off, i);
+	if (err) {
+		DMWARN("%s: add_plex: %s", name, err);
+		dm_put_device(ti, dev);
+		return -EINVAL;
+	}
+	plex = __vdsplex_plex_get(vol, devt[n], off);
+	if (!plex) {
+		dm_put_device(ti, dev);
+		return -ENOMEM;
+	}
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	plex->state = VDSPLEX_PLEX_RECOVERING;
+	plex->added = true;
+	bitmap_zero(plex->in_sync, vol->nr_regions);
+	ctx->legs[n].dev = dev;
+	ctx->legs[n].plex = plex;
+	ctx->legs[n].write_mostly = false;
+	ctx->legs[n].rebuild = false;
+	ctx->nr_legs = n + 1;
+	vol->rescan = true;
+	vol->synced_regions = 0;
+	vol->action = vol->paused ? VDSPLEX_ACTION_FROZEN :
+				    VDSPLEX_ACTION_RECOVER;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	DMINFO("%s: add_plex: '%s' at %llu attached as plex %u, resync started",
+	       name, argv[1], off, n);
+	vdsplex_resync_kick(vol);
+	vdsplex_raise_event(vol);
+	return 0;
+}
+
+/* remove_plex <idx>, and cancel (detach the plexes AddPlex attached). */
+static int vdsplex_msg_remove(struct vdsplex_ctx *ctx, const char *arg)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	const char *name = dm_device_name(vol->md);
+	unsigned long flags;
+	unsigned int idx, i;
+	bool running = vol->resync_task;
+	int r;
+
+	r = vdsplex_check_online(ctx, arg ? "remove_plex" : "cancel");
+	if (r)
+		return r;
+	if (arg) {
+		r = vdsplex_parse_leg_index(ctx, "remove_plex", arg, &idx);
+		if (r)
+			return r;
+		spin_lock_irqsave(&vol->state_lock, flags);
+		if (ctx->legs[idx].plex->state == VDSPLEX_PLEX_ALIVE &&
+		    !__vdsplex_alive_except(ctx, idx))
+			r = -EBUSY;
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+		if (r) {
+			DMWARN("%s: remove_plex: plex %u is the last in-sync plex",
+			       name, idx);
+			return r;
+		}
+	} else {
+		spin_lock_irqsave(&vol->state_lock, flags);
+		for (i = 0; i < ctx->nr_legs; i++)
+			if (ctx->legs[i].plex->added)
+				break;
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+		if (i == ctx->nr_legs) {
+			DMWARN("%s: cancel: no AddPlex operation is running", name);
+			return -EINVAL;
+		}
+	}
+
+	vdsplex_resync_stop(vol);
+	if (arg) {
+		vdsplex_detach_leg(ctx, idx, true);
+		DMINFO("%s: remove_plex: plex %u detached", name, idx);
+	} else {
+		for (i = ctx->nr_legs; i-- > 0;) {
+			if (!ctx->legs[i].plex->added)
+				continue;
+			vdsplex_detach_leg(ctx, i, false);
+			DMINFO("%s: cancel: plex %u detached", name, i);
+		}
+	}
+	if (running && vdsplex_resync_start(ctx))
+		DMERR("%s: cannot restart the resync thread", name);
+	vdsplex_resync_kick(vol);
+	vdsplex_raise_event(vol);
+	return 0;
+}
+
+static int vdsplex_msg_fail_plex(struct vdsplex_ctx *ctx, const char *arg)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned long flags;
+	unsigned int idx;
+	int r;
+
+	r = vdsplex_parse_leg_index(ctx, "fail_plex", arg, &idx);
+	if (r)
+		return r;
+	spin_lock_irqsave(&vol->state_lock, flags);
+	if (ctx->legs[idx].plex->state == VDSPLEX_PLEX_ALIVE &&
+	    !__vdsplex_alive_except(ctx, idx))
+		r = -EBUSY;
+	else
+		ctx->legs[idx].plex->state = VDSPLEX_PLEX_DEAD;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (r) {
+		DMWARN("%s: fail_plex: plex %u is the last in-sync plex",
+		       dm_device_name(vol->md), idx);
+		return r;
+	}
+	DMINFO("%s: fail_plex: plex %u failed by the administrator",
+	       dm_device_name(vol->md), idx);
+	vdsplex_resync_kick(vol);
+	vdsplex_raise_event(vol);
+	return 0;
+}
+
+static int vdsplex_msg_rate(struct vdsplex_ctx *ctx, const char *arg)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned long flags;
+	bool adaptive = !strcasecmp(arg, "adaptive");
+	u32 rate = 0;
+
+	if (!adaptive && kstrtou32(arg, 10, &rate)) {
+		DMWARN("%s: resync_rate: invalid rate '%s' (KiB/s or adaptive)",
+		       dm_device_name(vol->md), arg);
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&vol->state_lock, flags);
+	ctx->rate_set = !adaptive;
+	ctx->resync_rate = rate;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	vdsplex_resync_kick(vol);
+	return 0;
+}
+
+static int vdsplex_msg_pause(struct vdsplex_ctx *ctx, bool pause)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vol->paused = pause;
+	for (i = 0; i < ctx->nr_legs; i++) {
+		enum vdsplex_plex_state s = ctx->legs[i].plex->state;
+
+		if (s == VDSPLEX_PLEX_RECOVERING || s == VDSPLEX_PLEX_STALE) {
+			vol->action = pause ? VDSPLEX_ACTION_FROZEN :
+					      VDSPLEX_ACTION_RECOVER;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	vdsplex_resync_kick(vol);
+	vdsplex_raise_event(vol);
+	return 0;
+}
+
+static int vdsplex_msg_identity(struct vdsplex_ctx *ctx, const char *arg,
+				const char *ident)
+{
+	unsigned int idx;
+	const char *c;
+	int r;
+
+	r = vdsplex_parse_leg_index(ctx, "identity", arg, &idx);
+	if (r)
+		return r;
+	for (c = ident; *c; c++)
+		if (!isgraph(*c))
+			break;
+	if (*c || !*ident || strlen(ident) >= VDSPLEX_IDENTITY_LEN) {
+		DMWARN("%s: identity: name must be 1 to %u printable characters without spaces",
+		       dm_device_name(ctx->vol->md), VDSPLEX_IDENTITY_LEN - 1);
+		return -EINVAL;
+	}
+	strscpy(ctx->legs[idx].plex->identity, ident, VDSPLEX_IDENTITY_LEN);
+	return 0;
+}
+
+/*
+ * Messages (SPEC §4): a plain dispatch ladder, serialised by vol->lock;
+ * unknown or malformed messages are logged and fail with -EINVAL.
  */
 static int vdsplex_message(struct dm_target *ti, unsigned int argc,
 			   char **argv, char *result, unsigned int maxlen)
 {
 	struct vdsplex_ctx *ctx = ti->private;
 	struct vdsplex_volume *vol = ctx->vol;
-	const char *name = dm_device_name(vol->md);
+	const char *cmd = argc ? argv[0] : "";
+	int r = -EINVAL;
 
-	if (argc == 2 && !strcasecmp(argv[0], "read_policy")) {
+	mutex_lock(&vol->lock);
+	if ((argc == 2 || argc == 3) && !strcasecmp(cmd, "add_plex")) {
+		r = vdsplex_msg_add_plex(ctx, argc, argv);
+	} else if (argc == 2 && !strcasecmp(cmd, "remove_plex")) {
+		r = vdsplex_msg_remove(ctx, argv[1]);
+	} else if (argc == 1 && !strcasecmp(cmd, "cancel")) {
+		r = vdsplex_msg_remove(ctx, NULL);
+	} else if (argc == 2 && !strcasecmp(cmd, "fail_plex")) {
+		r = vdsplex_msg_fail_plex(ctx, argv[1]);
+	} else if (argc == 2 && !strcasecmp(cmd, "resync_rate")) {
+		r = vdsplex_msg_rate(ctx, argv[1]);
+	} else if (argc == 1 && !strcasecmp(cmd, "pause_resync")) {
+		r = vdsplex_msg_pause(ctx, true);
+	} else if (argc == 1 && !strcasecmp(cmd, "resume_resync")) {
+		r = vdsplex_msg_pause(ctx, false);
+	} else if (argc == 3 && !strcasecmp(cmd, "identity")) {
+		r = vdsplex_msg_identity(ctx, argv[1], argv[2]);
+	} else if (argc == 2 && !strcasecmp(cmd, "read_policy")) {
 		enum vdsplex_read_policy policy;
 		unsigned long flags;
 
-		if (vdsplex_policy_parse(argv[1], &policy)) {
-			DMWARN("%s: read_policy: unknown policy '%s'", name,
-			       argv[1]);
-			return -EINVAL;
+		r = vdsplex_policy_parse(argv[1], &policy);
+		if (r) {
+			DMWARN("%s: read_policy: unknown policy '%s'",
+			       dm_device_name(vol->md), argv[1]);
+		} else {
+			spin_lock_irqsave(&vol->state_lock, flags);
+			ctx->read_policy = policy;
+			spin_unlock_irqrestore(&vol->state_lock, flags);
 		}
-		spin_lock_irqsave(&vol->state_lock, flags);
-		ctx->read_policy = policy;
-		spin_unlock_irqrestore(&vol->state_lock, flags);
-		return 0;
+	} else {
+		DMWARN("%s: unknown or malformed message '%s' with %u argument(s)",
+		       dm_device_name(vol->md), cmd, argc ? argc - 1 : 0);
 	}
-	DMWARN("%s: unknown or malformed message '%s' with %u argument(s)",
-	       name, argc ? argv[0] : "", argc ? argc - 1 : 0);
-	return -EINVAL;
+	mutex_unlock(&vol->lock);
+	return r;
 }
 
 static int vdsplex_iterate_devices(struct dm_target *ti,
@@ -716,10 +1100,38 @@ static int vdsplex_iterate_devices(struct dm_target *ti,
 	return r;
 }
 
+/* Stop the resync before DM waits for the I/O in flight (it checkpoints). */
+static void vdsplex_presuspend(struct dm_target *ti)
+{
+	struct vdsplex_ctx *ctx = ti->private;
+	struct vdsplex_volume *vol = ctx->vol;
+
+	mutex_lock(&vol->lock);
+	if (vol->active == ctx)
+		vdsplex_resync_stop(vol);
+	mutex_unlock(&vol->lock);
+}
+
 static int vdsplex_preresume(struct dm_target *ti)
 {
 	vdsplex_takeover(ti->private);
 	return 0;
+}
+
+/* (Re)start the resync of the active instance; also undoes presuspend. */
+static void vdsplex_resume(struct dm_target *ti)
+{
+	struct vdsplex_ctx *ctx = ti->private;
+	struct vdsplex_volume *vol = ctx->vol;
+	int r = 0;
+
+	mutex_lock(&vol->lock);
+	if (vol->active == ctx)
+		r = vdsplex_resync_start(ctx);
+	mutex_unlock(&vol->lock);
+	if (r)
+		DMERR("%s: cannot start the resync thread (%d)",
+		      dm_device_name(vol->md), r);
 }
 
 static struct target_type vdsplex_target = {
@@ -734,7 +1146,10 @@ static struct target_type vdsplex_target = {
 	.status = vdsplex_status,
 	.message = vdsplex_message,
 	.iterate_devices = vdsplex_iterate_devices,
+	.presuspend = vdsplex_presuspend,
+	.presuspend_undo = vdsplex_resume,
 	.preresume = vdsplex_preresume,
+	.resume = vdsplex_resume,
 };
 
 static int __init dm_vdsplex_init(void)

@@ -30,6 +30,7 @@
 #define DM_VDSPLEX_H
 
 #include <linux/atomic.h>
+#include <linux/bio.h>
 #include <linux/device-mapper.h>
 #include <linux/dm-io.h>
 #include <linux/kref.h>
@@ -37,18 +38,24 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "vdsplex-compat.h"
 
 #define VDSPLEX_VERSION_MAJOR	0
-#define VDSPLEX_VERSION_MINOR	1
+#define VDSPLEX_VERSION_MINOR	2
 #define VDSPLEX_VERSION_PATCH	0
 
 #define VDSPLEX_MAX_PLEXES		32
 #define VDSPLEX_MIN_REGION_SIZE		8		/* sectors: 4 KiB */
 #define VDSPLEX_MAX_REGION_SIZE		2097152U	/* sectors: 1 GiB */
 #define VDSPLEX_IDENTITY_LEN		64
+#define VDSPLEX_INFLIGHT_BUCKETS	256	/* power of two */
+#define VDSPLEX_NO_REGION		U64_MAX
+#define VDSPLEX_ADAPTIVE_FLOOR_KIBS	1024	/* resync floor under load */
+#define VDSPLEX_KCOPYD_MAX_DESTS	8	/* dm-kcopyd's limit per job */
+#define VDSPLEX_CHECKPOINT_NS		(2ULL * NSEC_PER_SEC)
 
 /**
  * enum vdsplex_plex_state - health of one plex, as shown in status.
@@ -104,6 +111,10 @@ enum vdsplex_sync_action {
  * @state: health; protected by vol->state_lock.
  * @in_sync: one bit per region, set when the region is in sync; consulted
  *	only while @state is not ALIVE; protected by vol->state_lock.
+ * @added: attached at run time by add_plex and not yet in sync: cancel
+ *	detaches it; protected by vol->state_lock.
+ * @removing: remove_plex is draining the plex: no new I/O is sent to it;
+ *	protected by vol->state_lock.
  * @pending: reads and writes in flight to the plex.
  * @reads: reads completed by the plex (statistics).
  * @write_errors: failed writes seen on the plex.
@@ -118,6 +129,8 @@ struct vdsplex_plex {
 	char identity[VDSPLEX_IDENTITY_LEN];
 	enum vdsplex_plex_state state;
 	unsigned long *in_sync;
+	bool added;
+	bool removing;
 	atomic_t pending;
 	atomic64_t reads;
 	atomic_t write_errors;
@@ -150,6 +163,27 @@ struct vdsplex_plex {
  * @mismatch_cnt: regions found different by the last check or repair.
  * @event_work: raises a dm event (dm_table_event() sleeps, so never from
  *	bio completion).
+ * @resync_task: the resync thread while the active instance is resumed;
+ *	protected by @lock.
+ * @kc: dm-kcopyd client of the resync, created at the first resume;
+ *	protected by @lock.
+ * @resync_wait: the resync thread sleeps here for work, or for its rate.
+ * @drain_wait: waiters for writes of a region or I/O of a plex to drain.
+ * @locked_region: the region the resync is copying: writes to it wait;
+ *	VDSPLEX_NO_REGION when none; protected by @state_lock.
+ * @deferred: writes to @locked_region waiting for the copy; protected by
+ *	@state_lock.
+ * @inflight: writes in flight per hash bucket of regions.
+ * @cursor: the next region the resync looks at; protected by @state_lock.
+ * @checkpoint: the cursor as of the last checkpoint; protected by
+ *	@state_lock (kept in memory in core mode).
+ * @rescan: a plex joined the resync: the next pass starts at region 0
+ *	(regions other targets have are skipped); protected by @state_lock.
+ * @paused: pause_resync is in force; protected by @state_lock.
+ * @stalled: the resync lost its last source: stale plexes wait for a new
+ *	kick; protected by @state_lock.
+ * @kick: new resync work or a rate change; protected by @state_lock.
+ * @fg_ios: foreground reads and writes mapped (for the adaptive rate).
  */
 struct vdsplex_volume {
 	struct list_head node;
@@ -176,6 +210,21 @@ struct vdsplex_volume {
 	u64 mismatch_cnt;
 
 	struct work_struct event_work;
+
+	struct task_struct *resync_task;
+	struct dm_kcopyd_client *kc;
+	wait_queue_head_t resync_wait;
+	wait_queue_head_t drain_wait;
+	u64 locked_region;
+	struct bio_list deferred;
+	atomic_t inflight[VDSPLEX_INFLIGHT_BUCKETS];
+	u64 cursor;
+	u64 checkpoint;
+	bool rescan;
+	bool paused;
+	bool stalled;
+	bool kick;
+	atomic64_t fg_ios;
 };
 
 /**
@@ -258,7 +307,10 @@ struct vdsplex_volume *vdsplex_volume_get(struct mapped_device *md,
 void vdsplex_volume_put(struct vdsplex_volume *vol);
 struct vdsplex_plex *vdsplex_plex_get(struct vdsplex_volume *vol, dev_t devt,
 				      sector_t offset);
+struct vdsplex_plex *__vdsplex_plex_get(struct vdsplex_volume *vol,
+					dev_t devt, sector_t offset);
 void vdsplex_plex_put(struct vdsplex_plex *plex);
+void __vdsplex_plex_put(struct vdsplex_plex *plex);
 int vdsplex_attach_instance(struct vdsplex_ctx *ctx, char **error);
 void vdsplex_takeover(struct vdsplex_ctx *ctx);
 void vdsplex_release(struct vdsplex_ctx *ctx);
@@ -273,8 +325,26 @@ const char *vdsplex_action_name(enum vdsplex_sync_action action);
 const char *vdsplex_policy_name(enum vdsplex_read_policy policy);
 int vdsplex_policy_parse(const char *name, enum vdsplex_read_policy *policy);
 void vdsplex_raise_event(struct vdsplex_volume *vol);
+void vdsplex_plex_io_done(struct vdsplex_plex *plex);
+
+/* vdsplex-resync.c */
+bool vdsplex_write_admit(struct vdsplex_volume *vol, u64 region,
+			 struct bio *bio);
+void vdsplex_write_finish(struct vdsplex_volume *vol, u64 region);
+void vdsplex_region_lock(struct vdsplex_volume *vol, u64 region);
+bool vdsplex_region_drained(struct vdsplex_volume *vol, u64 region);
+void vdsplex_region_unlock(struct vdsplex_volume *vol,
+			   struct bio_list *deferred);
+u64 vdsplex_throttle_ns(bool adaptive, u32 rate_kibs, bool fg_active,
+			u64 bytes, u64 elapsed_ns);
+unsigned int vdsplex_percent(u64 done, u64 total, bool finished);
+int vdsplex_resync_start(struct vdsplex_ctx *ctx);
+void vdsplex_resync_stop(struct vdsplex_volume *vol);
+void vdsplex_resync_kick(struct vdsplex_volume *vol);
+void vdsplex_checkpoint(struct vdsplex_volume *vol);
 
 /* dm-vdsplex.c */
+void vdsplex_submit_deferred(struct vdsplex_ctx *ctx, struct bio_list *bios);
 int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 		       char **error);
 int vdsplex_check_overlap(const dev_t *devt, const sector_t *offset,

@@ -23,6 +23,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/dm-kcopyd.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
@@ -155,6 +156,8 @@ bool vdsplex_leg_can_read(const struct vdsplex_ctx *ctx, unsigned int i,
 {
 	const struct vdsplex_plex *p = ctx->legs[i].plex;
 
+	if (p->removing)
+		return false;
 	switch (p->state) {
 	case VDSPLEX_PLEX_ALIVE:
 		return true;
@@ -249,6 +252,20 @@ int vdsplex_choose_read_leg(const struct vdsplex_ctx *ctx, u64 region,
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_choose_read_leg);
 
+/**
+ * vdsplex_plex_io_done() - an I/O sent to @plex completed.
+ * @plex: the plex.
+ *
+ * Wakes remove_plex when it waits for the plex to drain.
+ *
+ * Context: any, including bio completion.
+ */
+void vdsplex_plex_io_done(struct vdsplex_plex *plex)
+{
+	if (atomic_dec_and_test(&plex->pending) && READ_ONCE(plex->removing))
+		wake_up(&plex->vol->drain_wait);
+}
+
 static void vdsplex_event_work(struct work_struct *work)
 {
 	struct vdsplex_volume *vol = container_of(work, struct vdsplex_volume,
@@ -302,6 +319,11 @@ VISIBLE_IF_KUNIT struct vdsplex_volume *vdsplex_volume_alloc(sector_t len,
 	vol->action = VDSPLEX_ACTION_IDLE;
 	vol->synced_regions = vol->nr_regions;
 	INIT_WORK(&vol->event_work, vdsplex_event_work);
+	init_waitqueue_head(&vol->resync_wait);
+	init_waitqueue_head(&vol->drain_wait);
+	vol->locked_region = VDSPLEX_NO_REGION;
+	bio_list_init(&vol->deferred);
+	atomic64_set(&vol->fg_ios, 0);
 	return vol;
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_volume_alloc);
@@ -316,7 +338,10 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 {
 	WARN_ON(!list_empty(&vol->plexes));
 	WARN_ON(!list_empty(&vol->instances));
+	WARN_ON(vol->resync_task);
 	cancel_work_sync(&vol->event_work);
+	if (vol->kc)
+		dm_kcopyd_client_destroy(vol->kc);
 	mutex_destroy(&vol->lock);
 	kfree(vol);
 }
@@ -434,13 +459,42 @@ VISIBLE_IF_KUNIT struct vdsplex_plex *vdsplex_plex_alloc(struct vdsplex_volume *
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_plex_alloc);
 
 /**
- * vdsplex_plex_get() - the volume's plex at @devt/@offset, created if new.
+ * __vdsplex_plex_get() - the volume's plex at @devt/@offset, created if new.
  * @vol: the volume.
  * @devt: the device.
  * @offset: the start sector.
  *
  * A plex named again by a reloaded table is the same object, so its health
  * and sync state survive the reload.
+ *
+ * Context: process, may sleep; vol->lock held.
+ * Return: the plex with a new reference, or NULL on allocation failure.
+ */
+struct vdsplex_plex *__vdsplex_plex_get(struct vdsplex_volume *vol,
+					dev_t devt, sector_t offset)
+{
+	struct vdsplex_plex *p;
+
+	lockdep_assert_held(&vol->lock);
+	list_for_each_entry(p, &vol->plexes, node) {
+		if (p->devt == devt && p->offset == offset) {
+			kref_get(&p->kref);
+			return p;
+		}
+	}
+	p = vdsplex_plex_alloc(vol, devt, offset);
+	if (p) {
+		p->id = vol->next_plex_id++;
+		list_add_tail(&p->node, &vol->plexes);
+	}
+	return p;
+}
+
+/**
+ * vdsplex_plex_get() - as __vdsplex_plex_get(), taking vol->lock.
+ * @vol: the volume.
+ * @devt: the device.
+ * @offset: the start sector.
  *
  * Context: process, may sleep; takes vol->lock.
  * Return: the plex with a new reference, or NULL on allocation failure.
@@ -451,18 +505,7 @@ struct vdsplex_plex *vdsplex_plex_get(struct vdsplex_volume *vol, dev_t devt,
 	struct vdsplex_plex *p;
 
 	mutex_lock(&vol->lock);
-	list_for_each_entry(p, &vol->plexes, node) {
-		if (p->devt == devt && p->offset == offset) {
-			kref_get(&p->kref);
-			mutex_unlock(&vol->lock);
-			return p;
-		}
-	}
-	p = vdsplex_plex_alloc(vol, devt, offset);
-	if (p) {
-		p->id = vol->next_plex_id++;
-		list_add_tail(&p->node, &vol->plexes);
-	}
+	p = __vdsplex_plex_get(vol, devt, offset);
 	mutex_unlock(&vol->lock);
 	return p;
 }
@@ -477,6 +520,18 @@ static void vdsplex_plex_release(struct kref *kref)
 }
 
 /**
+ * __vdsplex_plex_put() - drop a reference to a plex, vol->lock held.
+ * @plex: the plex.
+ *
+ * Context: process; vol->lock held.
+ */
+void __vdsplex_plex_put(struct vdsplex_plex *plex)
+{
+	lockdep_assert_held(&plex->vol->lock);
+	kref_put(&plex->kref, vdsplex_plex_release);
+}
+
+/**
  * vdsplex_plex_put() - drop a reference to a plex.
  * @plex: the plex.
  *
@@ -487,7 +542,7 @@ void vdsplex_plex_put(struct vdsplex_plex *plex)
 	struct vdsplex_volume *vol = plex->vol;
 
 	mutex_lock(&vol->lock);
-	kref_put(&plex->kref, vdsplex_plex_release);
+	__vdsplex_plex_put(plex);
 	mutex_unlock(&vol->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_plex_put);
@@ -498,6 +553,7 @@ static void __vdsplex_mark_stale(struct vdsplex_volume *vol,
 	lockdep_assert_held(&vol->state_lock);
 	p->state = VDSPLEX_PLEX_STALE;
 	bitmap_zero(p->in_sync, vol->nr_regions);
+	vol->rescan = true;
 }
 
 /*
@@ -623,6 +679,7 @@ void vdsplex_release(struct vdsplex_ctx *ctx)
 	if (!list_empty(&ctx->node))
 		list_del_init(&ctx->node);
 	if (vol->active == ctx) {
+		vdsplex_resync_stop(vol);
 		spin_lock_irqsave(&vol->state_lock, flags);
 		vol->active = NULL;
 		spin_unlock_irqrestore(&vol->state_lock, flags);

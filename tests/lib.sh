@@ -74,6 +74,9 @@ plexes_equal() {
 	local len=$1 first=$2 d o d0 o0
 	shift 2
 	d0=${first%:*} o0=${first##*:}
+	# the plexes were written underneath their page caches: drop them
+	blockdev --flushbufs "$d0"
+	for p in "$@"; do blockdev --flushbufs "${p%:*}"; done
 	for p in "$@"; do
 		d=${p%:*} o=${p##*:}
 		cmp -n $((len * 512)) -i $((o0 * 512)):$((o * 512)) "$d0" "$d" ||
@@ -112,4 +115,27 @@ cleanup_all() {
 	rm -f /tmp/*.img
 	rmmod brd 2>/dev/null || true
 	rmmod null_blk 2>/dev/null || true
+}
+
+# wait_idle VOL [SECONDS]: wait until no resync runs and every live plex is
+# in sync; fails after SECONDS (default 600).
+wait_idle() {
+	local vol=$1 t=${2:-600} h a
+	while :; do
+		h=$(health "$vol")
+		a=$(status_field "$vol" 4)
+		case "$h" in *[aS]*) ;; *) [ "$a" = idle ] && return 0 ;; esac
+		[ "$t" -gt 0 ] || fail "$vol still resyncing: health $h, action $a, $(status_field "$vol" 3)"
+		sleep 1
+		t=$((t - 1))
+	done
+}
+
+# expect_msg_fails VOL MESSAGE...: the message is refused.
+expect_msg_fails() {
+	local vol=$1
+	shift
+	if dmsetup message "$vol" 0 "$@" 2>/dev/null; then
+		fail "message '$*' was accepted"
+	fi
 }

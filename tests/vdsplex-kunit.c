@@ -7,7 +7,10 @@
  */
 
 #include <kunit/test.h>
+#include <linux/bio.h>
 #include <linux/device-mapper.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -602,7 +605,116 @@ static struct kunit_suite vdsplex_volume_suite = {
 	.test_cases = vdsplex_volume_test_cases,
 };
 
-kunit_test_suites(&vdsplex_parse_suite, &vdsplex_volume_suite);
+/* ------------------------------------------------------------------ resync */
+
+static void vdsplex_test_region_lock(struct kunit *test)
+{
+	struct vdsplex_volume *vol = vdsplex_volume_alloc(FIX_LEN, FIX_REGION);
+	struct bio *w3 = kunit_kzalloc(test, sizeof(*w3), GFP_KERNEL);
+	struct bio *w3b = kunit_kzalloc(test, sizeof(*w3b), GFP_KERNEL);
+	struct bio *w4 = kunit_kzalloc(test, sizeof(*w4), GFP_KERNEL);
+	struct bio_list parked = BIO_EMPTY_LIST;
+	unsigned long flags;
+	u64 other;
+
+	KUNIT_ASSERT_NOT_NULL(test, vol);
+	KUNIT_ASSERT_NOT_NULL(test, w3);
+	KUNIT_ASSERT_NOT_NULL(test, w3b);
+	KUNIT_ASSERT_NOT_NULL(test, w4);
+	/* a region in another bucket than 3, so its writes are independent */
+	other = 4;
+	while (hash_64(other, ilog2(VDSPLEX_INFLIGHT_BUCKETS)) ==
+	       hash_64(3, ilog2(VDSPLEX_INFLIGHT_BUCKETS)))
+		other++;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	/* a write in flight to region 3 before the copy starts */
+	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, 3, w3));
+	vdsplex_region_lock(vol, 3);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_FALSE(test, vdsplex_region_drained(vol, 3));
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	/* a new writer of region 3 waits ... */
+	KUNIT_EXPECT_FALSE(test, vdsplex_write_admit(vol, 3, w3b));
+	/* ... a writer of another region does not */
+	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, other, w4));
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_FALSE(test, vdsplex_region_drained(vol, other));
+
+	/* the write in flight to region 3 ends: region 3 has drained */
+	vdsplex_write_finish(vol, 3);
+	KUNIT_EXPECT_TRUE(test, vdsplex_region_drained(vol, 3));
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vdsplex_region_unlock(vol, &parked);
+	KUNIT_EXPECT_EQ(test, vol->locked_region, VDSPLEX_NO_REGION);
+	KUNIT_EXPECT_TRUE(test, bio_list_empty(&vol->deferred));
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&parked), w3b);
+	KUNIT_EXPECT_NULL(test, bio_list_pop(&parked));
+
+	vdsplex_write_finish(vol, other);
+	KUNIT_EXPECT_TRUE(test, vdsplex_region_drained(vol, other));
+	vdsplex_volume_free(vol);
+}
+
+static void vdsplex_test_percent(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vdsplex_percent(0, 100, false), 0U);
+	KUNIT_EXPECT_EQ(test, vdsplex_percent(50, 100, false), 50U);
+	KUNIT_EXPECT_EQ(test, vdsplex_percent(999, 1000, false), 99U);
+	/* never 100 while running */
+	KUNIT_EXPECT_EQ(test, vdsplex_percent(100, 100, false), 99U);
+	KUNIT_EXPECT_EQ(test, vdsplex_percent(0, 0, false), 99U);
+	KUNIT_EXPECT_EQ(test, vdsplex_percent(3, 100, true), 100U);
+	/* no overflow on huge volumes */
+	KUNIT_EXPECT_EQ(test, vdsplex_percent(1ULL << 56, 1ULL << 57, false),
+			50U);
+}
+
+static void vdsplex_test_throttle(struct kunit *test)
+{
+	const u64 mib = 1 << 20, sec = NSEC_PER_SEC;
+
+	/* a cap of 1024 KiB/s: 1 MiB takes one second */
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(false, 1024, false, mib, 0),
+			sec);
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(false, 1024, true, mib,
+						  sec / 2), sec / 2);
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(false, 1024, false, mib,
+						  2 * sec), 0ULL);
+	/* a cap ignores foreground activity; 0 means unlimited */
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(false, 2048, true, 4 * mib,
+						  0), 2 * sec);
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(false, 0, true, mib, 0), 0ULL);
+	/* adaptive: full speed when idle, the floor under foreground I/O */
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(true, 0, false, 64 * mib, 0),
+			0ULL);
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(true, 0, true, mib, sec / 4),
+			3 * sec / 4);
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(true, 9999, true, mib, 0),
+			sec);
+	/* no overflow: 1 TiB at 1 KiB/s */
+	KUNIT_EXPECT_EQ(test, vdsplex_throttle_ns(false, 1, false,
+						  1ULL << 40, 0),
+			(1ULL << 30) * sec);
+}
+
+static struct kunit_case vdsplex_resync_test_cases[] = {
+	KUNIT_CASE(vdsplex_test_region_lock),
+	KUNIT_CASE(vdsplex_test_percent),
+	KUNIT_CASE(vdsplex_test_throttle),
+	{}
+};
+
+static struct kunit_suite vdsplex_resync_suite = {
+	.name = "vdsplex-resync",
+	.test_cases = vdsplex_resync_test_cases,
+};
+
+kunit_test_suites(&vdsplex_parse_suite, &vdsplex_volume_suite,
+		  &vdsplex_resync_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dm-vdsplex");
 MODULE_LICENSE("GPL");

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dm-vdsplex resync engine: one kernel thread per volume copies regions from
+ * the source plex to every recovering plex, while the volume serves I/O.
+ *
+ * Region lock: before copying region R the thread sets vol->locked_region;
+ * writes mapped to R from then on are parked on vol->deferred, and the thread
+ * waits until the writes already in flight to R (counted per hash bucket of
+ * regions in vol->inflight) have completed.  Only writers of R (and of the
+ * regions sharing its bucket, for the drain) wait.  After the copy the region
+ * is unlocked and the parked writes are sent to every plex.
+ *
+ * The thread runs only while the volume's active instance is resumed: it is
+ * started at resume and stopped (kthread_stop, which waits for the region in
+ * progress) at presuspend and in dtr, so it never holds a region across a
+ * suspend.  It takes vol->state_lock only, never vol->lock: whoever holds
+ * vol->lock may stop it.
+ *
+ * Locks: see vdsplex-volume.c.
+ */
+
+#include <linux/delay.h>
+#include <linux/dm-kcopyd.h>
+#include <linux/hash.h>
+#include <linux/kthread.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+
+#include "dm-vdsplex.h"
+
+#define DM_MSG_PREFIX "vdsplex"
+
+static atomic_t *vdsplex_bucket(struct vdsplex_volume *vol, u64 region)
+{
+	return &vol->inflight[hash_64(region, ilog2(VDSPLEX_INFLIGHT_BUCKETS))];
+}
+
+/**
+ * vdsplex_write_admit() - let a write to @region proceed, or park it.
+ * @vol: the volume.
+ * @region: the region written (a write never crosses regions).
+ * @bio: the write; parked on vol->deferred when @region is being copied.
+ *
+ * Context: vol->state_lock held.
+ * Return: true when the write may go on (it is counted in flight and must
+ * be ended with vdsplex_write_finish()), false when it was parked.
+ */
+bool vdsplex_write_admit(struct vdsplex_volume *vol, u64 region,
+			 struct bio *bio)
+{
+	lockdep_assert_held(&vol->state_lock);
+	if (region == vol->locked_region) {
+		bio_list_add(&vol->deferred, bio);
+		return false;
+	}
+	atomic_inc(vdsplex_bucket(vol, region));
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_write_admit);
+
+/**
+ * vdsplex_write_finish() - a write admitted by vdsplex_write_admit() ended.
+ * @vol: the volume.
+ * @region: its region.
+ *
+ * Context: any, including bio completion.
+ */
+void vdsplex_write_finish(struct vdsplex_volume *vol, u64 region)
+{
+	if (atomic_dec_and_test(vdsplex_bucket(vol, region)))
+		wake_up(&vol->drain_wait);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_write_finish);
+
+/**
+ * vdsplex_region_lock() - park new writes to @region.
+ * @vol: the volume.
+ * @region: the region about to be copied.
+ *
+ * Context: vol->state_lock held.
+ */
+void vdsplex_region_lock(struct vdsplex_volume *vol, u64 region)
+{
+	lockdep_assert_held(&vol->state_lock);
+	WARN_ON_ONCE(vol->locked_region != VDSPLEX_NO_REGION);
+	vol->locked_region = region;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_region_lock);
+
+/**
+ * vdsplex_region_drained() - have the writes in flight to @region ended?
+ * @vol: the volume.
+ * @region: the locked region.
+ *
+ * Writes to other regions of the same hash bucket count too, so this may
+ * wait a little longer than needed, never less.
+ *
+ * Context: any.
+ * Return: true when none is in flight.
+ */
+bool vdsplex_region_drained(struct vdsplex_volume *vol, u64 region)
+{
+	return !atomic_read(vdsplex_bucket(vol, region));
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_region_drained);
+
+/**
+ * vdsplex_region_unlock() - end the copy of the locked region.
+ * @vol: the volume.
+ * @deferred: receives the writes parked meanwhile; the caller submits them.
+ *
+ * Context: vol->state_lock held.
+ */
+void vdsplex_region_unlock(struct vdsplex_volume *vol,
+			   struct bio_list *deferred)
+{
+	lockdep_assert_held(&vol->state_lock);
+	vol->locked_region = VDSPLEX_NO_REGION;
+	bio_list_merge(deferred, &vol->deferred);
+	bio_list_init(&vol->deferred);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_region_unlock);
+
+/**
+ * vdsplex_throttle_ns() - how long the resync pauses before its next region.
+ * @adaptive: no resync_rate cap is set.
+ * @rate_kibs: the cap in KiB/s (0 = unlimited), when not @adaptive.
+ * @fg_active: foreground I/O was seen since the last region.
+ * @bytes: bytes copied since the rate window began.
+ * @elapsed_ns: time since the rate window began.
+ *
+ * With a cap, the copy keeps to @rate_kibs on average over the window.
+ * Adaptive: full speed while the volume is idle, VDSPLEX_ADAPTIVE_FLOOR_KIBS
+ * while foreground I/O is present (as md does between its speed limits).
+ *
+ * Context: any.
+ * Return: nanoseconds to sleep, 0 to go on at once.
+ */
+u64 vdsplex_throttle_ns(bool adaptive, u32 rate_kibs, bool fg_active,
+			u64 bytes, u64 elapsed_ns)
+{
+	u64 rate, want;
+
+	if (adaptive)
+		rate = fg_active ? VDSPLEX_ADAPTIVE_FLOOR_KIBS : 0;
+	else
+		rate = rate_kibs;
+	if (!rate)
+		return 0;
+	want = mul_u64_u64_div_u64(bytes, NSEC_PER_SEC, rate * 1024);
+	return want > elapsed_ns ? want - elapsed_ns : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_throttle_ns);
+
+/**
+ * vdsplex_percent() - progress in percent, as the async handle reports it.
+ * @done: regions done.
+ * @total: regions in all.
+ * @finished: the operation has ended.
+ *
+ * Context: any.
+ * Return: 0..99 while running (never 100 before the end), 100 when finished.
+ */
+unsigned int vdsplex_percent(u64 done, u64 total, bool finished)
+{
+	if (finished)
+		return 100;
+	if (!total || done >= total)
+		return 99;
+	return min_t(u64, div64_u64(done * 100, total), 99);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_percent);
+
+/**
+ * vdsplex_checkpoint() - record the resync position.
+ * @vol: the volume.
+ *
+ * Core mode keeps it in memory, so a reload continues where the resync was;
+ * with a metadata device it will be written there.
+ *
+ * Context: process; takes vol->state_lock.
+ */
+void vdsplex_checkpoint(struct vdsplex_volume *vol)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vol->checkpoint = vol->cursor;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+}
+
+/* The resync's view of one region to copy. */
+struct vdsplex_copy_job {
+	u64 region;
+	struct vdsplex_plex *source;
+	struct vdsplex_plex *target[VDSPLEX_MAX_PLEXES];
+	unsigned int nr_targets;
+	struct dm_io_region from;
+	struct dm_io_region dest[VDSPLEX_MAX_PLEXES];
+};
+
+enum vdsplex_next {
+	VDSPLEX_NEXT_IDLE,	/* nothing to do, or paused */
+	VDSPLEX_NEXT_COPY,	/* a region is locked and described in the job */
+	VDSPLEX_NEXT_CHANGED,	/* state changed (finished, failed): raise event */
+};
+
+/*
+ * Pick the next region to copy and lock it.  Stale plexes become
+ * recovering; when every recovering plex has every region, they become
+ * in sync.
+ */
+static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
+					       struct vdsplex_copy_job *job)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	u64 region = vol->nr_regions, r;
+	unsigned int i, nr = 0;
+	sector_t start;
+	int src;
+
+	lockdep_assert_held(&vol->state_lock);
+	for (i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_plex *p = ctx->legs[i].plex;
+
+		if (p->removing)
+			continue;
+		if (p->state == VDSPLEX_PLEX_STALE && !vol->paused &&
+		    !vol->stalled)
+			p->state = VDSPLEX_PLEX_RECOVERING;
+		if (p->state == VDSPLEX_PLEX_STALE ||
+		    p->state == VDSPLEX_PLEX_RECOVERING)
+			nr++;
+	}
+	if (!nr || vol->stalled) {
+		if (vol->action == VDSPLEX_ACTION_IDLE)
+			return VDSPLEX_NEXT_IDLE;
+		vol->action = VDSPLEX_ACTION_IDLE;
+		vol->synced_regions = vol->nr_regions;
+		return VDSPLEX_NEXT_CHANGED;
+	}
+	if (vol->paused) {
+		if (vol->action == VDSPLEX_ACTION_FROZEN)
+			return VDSPLEX_NEXT_IDLE;
+		vol->action = VDSPLEX_ACTION_FROZEN;
+		return VDSPLEX_NEXT_CHANGED;
+	}
+	src = vdsplex_source_leg(ctx);
+	if (src < 0) {
+		/* No in-sync plex left to copy from: the operation failed. */
+		for (i = 0; i < ctx->nr_legs; i++)
+			if (ctx->legs[i].plex->state == VDSPLEX_PLEX_RECOVERING)
+				ctx->legs[i].plex->state = VDSPLEX_PLEX_STALE;
+		vol->stalled = true;
+		vol->action = VDSPLEX_ACTION_IDLE;
+		vol->synced_regions = vol->nr_regions;
+		return VDSPLEX_NEXT_CHANGED;
+	}
+
+	if (vol->rescan) {
+		vol->rescan = false;
+		vol->cursor = 0;
+	}
+	/* The lowest region at or after the cursor that a target lacks. */
+	for (i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_plex *p = ctx->legs[i].plex;
+
+		if (p->state != VDSPLEX_PLEX_RECOVERING || p->removing)
+			continue;
+		r = find_next_zero_bit(p->in_sync, vol->nr_regions,
+				       vol->cursor);
+		region = min(region, r);
+	}
+	if (vol->action != VDSPLEX_ACTION_RECOVER) {
+		vol->action = VDSPLEX_ACTION_RECOVER;
+		if (region < vol->nr_regions) {
+			vol->synced_regions = vol->cursor;
+			return VDSPLEX_NEXT_CHANGED;	/* started */
+		}
+	}
+	if (region >= vol->nr_regions) {
+		/* Every target has every region: they are mirrors now. */
+		for (i = 0; i < ctx->nr_legs; i++) {
+			struct vdsplex_plex *p = ctx->legs[i].plex;
+
+			if (p->state != VDSPLEX_PLEX_RECOVERING || p->removing)
+				continue;
+			p->state = VDSPLEX_PLEX_ALIVE;
+			p->added = false;
+		}
+		vol->action = VDSPLEX_ACTION_IDLE;
+		vol->cursor = 0;
+		vol->checkpoint = 0;
+		vol->synced_regions = vol->nr_regions;
+		return VDSPLEX_NEXT_CHANGED;
+	}
+
+	start = (sector_t)region << vol->region_shift;
+	job->region = region;
+	job->source = ctx->legs[src].plex;
+	job->from.bdev = ctx->legs[src].dev->bdev;
+	job->from.sector = job->source->offset + start;
+	job->from.count = min_t(sector_t, vol->region_size, vol->len - start);
+	for (nr = 0, i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_plex *p = ctx->legs[i].plex;
+		struct dm_io_region *d = &job->dest[nr];
+
+		if (p->state != VDSPLEX_PLEX_RECOVERING || p->removing ||
+		    test_bit(region, p->in_sync))
+			continue;
+		d->bdev = ctx->legs[i].dev->bdev;
+		d->sector = p->offset + start;
+		d->count = job->from.count;
+		job->target[nr++] = p;
+	}
+	job->nr_targets = nr;
+	vol->cursor = region;
+	vdsplex_region_lock(vol, region);
+	return VDSPLEX_NEXT_COPY;
+}
+
+struct vdsplex_kcopyd_wait {
+	struct completion done;
+	int read_err;
+	unsigned long write_err;
+};
+
+static void vdsplex_kcopyd_done(int read_err, unsigned long write_err,
+				void *context)
+{
+	struct vdsplex_kcopyd_wait *w = context;
+
+	w->read_err = read_err;
+	w->write_err = write_err;
+	complete(&w->done);
+}
+
+/*
+ * Copy the job's region to its targets, VDSPLEX_KCOPYD_MAX_DESTS at a time.
+ * Returns true on a read error of the source; *failed gets a bit per target
+ * that failed a write.
+ */
+static bool vdsplex_copy(struct vdsplex_volume *vol,
+			 struct vdsplex_copy_job *job, u64 *failed)
+{
+	struct vdsplex_kcopyd_wait w;
+	unsigned int i, n;
+
+	*failed = 0;
+	for (i = 0; i < job->nr_targets; i += n) {
+		n = min_t(unsigned int, job->nr_targets - i,
+			  VDSPLEX_KCOPYD_MAX_DESTS);
+		init_completion(&w.done);
+		dm_kcopyd_copy(vol->kc, &job->from, n, &job->dest[i], 0,
+			       vdsplex_kcopyd_done, &w);
+		wait_for_completion(&w.done);
+		if (w.read_err)
+			return true;
+		*failed |= (u64)w.write_err << i;
+	}
+	return false;
+}
+
+/* Record the copy's outcome; returns true when a plex failed. */
+static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
+				struct vdsplex_copy_job *job, bool read_err,
+				u64 failed, struct bio_list *deferred)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	bool changed = false, copied = false;
+	unsigned long flags;
+	unsigned int i, alive = 0;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	if (read_err) {
+		/* Hand over to another in-sync plex, if there is one. */
+		for (i = 0; i < ctx->nr_legs; i++)
+			alive += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
+		if (alive > 1 || !job->nr_targets) {
+			job->source->state = VDSPLEX_PLEX_DEAD;
+		} else {
+			for (i = 0; i < job->nr_targets; i++)
+				job->target[i]->state = VDSPLEX_PLEX_STALE;
+			vol->stalled = true;
+		}
+		changed = true;
+	} else {
+		for (i = 0; i < job->nr_targets; i++) {
+			struct vdsplex_plex *p = job->target[i];
+
+			if (failed & BIT_ULL(i)) {
+				p->state = VDSPLEX_PLEX_DEAD;
+				changed = true;
+			} else {
+				set_bit(job->region, p->in_sync);
+				copied = true;
+			}
+		}
+		vol->cursor = job->region + 1;
+		vol->synced_regions = vol->cursor;
+		if (copied)
+			atomic64_inc(&vol->regions_resynced);
+	}
+	vdsplex_region_unlock(vol, deferred);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (read_err)
+		DMERR_LIMIT("%s: resync: read error on the source plex at region %llu",
+			    dm_device_name(vol->md), job->region);
+	else if (changed)
+		DMERR_LIMIT("%s: resync: a target plex failed at region %llu",
+			    dm_device_name(vol->md), job->region);
+	return changed;
+}
+
+static int vdsplex_resync_thread(void *data)
+{
+	struct vdsplex_ctx *ctx = data;
+	struct vdsplex_volume *vol = ctx->vol;
+	struct vdsplex_copy_job *job;
+	u64 fg_seen = atomic64_read(&vol->fg_ios);
+	u64 epoch = ktime_get_ns(), bytes = 0, last_cp = epoch;
+	unsigned long flags;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	while (!kthread_should_stop()) {
+		struct bio_list deferred = BIO_EMPTY_LIST;
+		enum vdsplex_next next;
+		bool adaptive, fg_active, read_err;
+		u64 failed, fg, now, ns;
+		u32 rate;
+
+		spin_lock_irqsave(&vol->state_lock, flags);
+		if (vol->kick) {
+			vol->kick = false;
+			epoch = ktime_get_ns();
+			bytes = 0;
+		}
+		next = __vdsplex_resync_next(ctx, job);
+		adaptive = !ctx->rate_set;
+		rate = ctx->resync_rate;
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+
+		if (next == VDSPLEX_NEXT_CHANGED) {
+			vdsplex_raise_event(vol);
+			continue;
+		}
+		if (next == VDSPLEX_NEXT_IDLE) {
+			vdsplex_checkpoint(vol);
+			wait_event_interruptible(vol->resync_wait,
+						 kthread_should_stop() ||
+						 READ_ONCE(vol->kick));
+			continue;
+		}
+
+		/* Writes already in flight to the region finish first. */
+		wait_event(vol->drain_wait,
+			   vdsplex_region_drained(vol, job->region));
+		read_err = vdsplex_copy(vol, job, &failed);
+		if (vdsplex_copy_finish(ctx, job, read_err, failed, &deferred))
+			vdsplex_raise_event(vol);
+		vdsplex_submit_deferred(ctx, &deferred);
+
+		now = ktime_get_ns();
+		if (now - last_cp >= VDSPLEX_CHECKPOINT_NS) {
+			vdsplex_checkpoint(vol);
+			last_cp = now;
+		}
+		fg = atomic64_read(&vol->fg_ios);
+		fg_active = fg != fg_seen;
+		fg_seen = fg;
+		bytes += (u64)job->from.count << SECTOR_SHIFT;
+		ns = vdsplex_throttle_ns(adaptive, rate, fg_active, bytes,
+					 now - epoch);
+		if (adaptive && !ns) {
+			/* Adaptive: each region is its own window. */
+			epoch = now;
+			bytes = 0;
+		}
+		if (ns)
+			wait_event_interruptible_timeout(vol->resync_wait,
+							 kthread_should_stop() ||
+							 READ_ONCE(vol->kick),
+							 nsecs_to_jiffies(ns));
+		if (adaptive && ns) {
+			epoch = ktime_get_ns();
+			bytes = 0;
+		}
+		cond_resched();
+	}
+	vdsplex_checkpoint(vol);
+	kfree(job);
+	return 0;
+}
+
+/**
+ * vdsplex_resync_kick() - wake the resync thread: new work or a new rate.
+ * @vol: the volume.
+ *
+ * Context: any.
+ */
+void vdsplex_resync_kick(struct vdsplex_volume *vol)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vol->kick = true;
+	vol->stalled = false;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	wake_up(&vol->resync_wait);
+}
+
+/**
+ * vdsplex_resync_start() - start the resync thread of the active instance.
+ * @ctx: the instance being resumed.
+ *
+ * The thread continues from the volume's checkpoint.
+ *
+ * Context: process; vol->lock held.
+ * Return: 0 or a negative errno.
+ */
+int vdsplex_resync_start(struct vdsplex_ctx *ctx)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	struct task_struct *task;
+	unsigned long flags;
+
+	lockdep_assert_held(&vol->lock);
+	if (vol->resync_task)
+		return 0;
+	if (!vol->kc) {
+		struct dm_kcopyd_client *kc = dm_kcopyd_client_create(NULL);
+
+		if (IS_ERR(kc))
+			return PTR_ERR(kc);
+		vol->kc = kc;
+	}
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vol->cursor = vol->checkpoint;
+	vol->kick = true;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	task = kthread_run(vdsplex_resync_thread, ctx, "vdsplex-resync/%s",
+			   dm_device_name(vol->md));
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	vol->resync_task = task;
+	return 0;
+}
+
+/**
+ * vdsplex_resync_stop() - stop the resync thread, if it runs.
+ * @vol: the volume.
+ *
+ * Waits for the region being copied; the position is checkpointed.
+ *
+ * Context: process; vol->lock held.
+ */
+void vdsplex_resync_stop(struct vdsplex_volume *vol)
+{
+	lockdep_assert_held(&vol->lock);
+	if (!vol->resync_task)
+		return;
+	kthread_stop(vol->resync_task);
+	vol->resync_task = NULL;
+}
