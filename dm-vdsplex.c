@@ -724,18 +724,21 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_status);
 
-/* Count the in-sync plexes other than leg @skip. */
-static unsigned int __vdsplex_alive_except(struct vdsplex_ctx *ctx,
-					   unsigned int skip)
+/* Is leg @idx the last in-sync plex?  It may not be removed or failed. */
+static bool __vdsplex_last_in_sync(struct vdsplex_ctx *ctx, unsigned int idx)
 {
-	unsigned int i, n = 0;
+	unsigned int i;
 
 	lockdep_assert_held(&ctx->vol->state_lock);
+	if (ctx->legs[idx].plex->state != VDSPLEX_PLEX_ALIVE)
+		return false;
 	for (i = 0; i < ctx->nr_legs; i++)
-		if (i != skip && !ctx->legs[i].plex->removing &&
+		if (i != idx && !ctx->legs[i].plex->removing &&
 		    ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE)
-			n++;
-	return n;
+			return false;
+	DMWARN("%s: plex %u is the last in-sync plex",
+	       dm_device_name(ctx->vol->md), idx);
+	return true;
 }
 
 /*
@@ -903,15 +906,11 @@ static int vdsplex_msg_remove(struct vdsplex_ctx *ctx, const char *arg)
 		if (r)
 			return r;
 		spin_lock_irqsave(&vol->state_lock, flags);
-		if (ctx->legs[idx].plex->state == VDSPLEX_PLEX_ALIVE &&
-		    !__vdsplex_alive_except(ctx, idx))
+		if (__vdsplex_last_in_sync(ctx, idx))
 			r = -EBUSY;
 		spin_unlock_irqrestore(&vol->state_lock, flags);
-		if (r) {
-			DMWARN("%s: remove_plex: plex %u is the last in-sync plex",
-			       name, idx);
+		if (r)
 			return r;
-		}
 	} else {
 		spin_lock_irqsave(&vol->state_lock, flags);
 		for (i = 0; i < ctx->nr_legs; i++)
@@ -954,17 +953,13 @@ static int vdsplex_msg_fail_plex(struct vdsplex_ctx *ctx, const char *arg)
 	if (r)
 		return r;
 	spin_lock_irqsave(&vol->state_lock, flags);
-	if (ctx->legs[idx].plex->state == VDSPLEX_PLEX_ALIVE &&
-	    !__vdsplex_alive_except(ctx, idx))
+	if (__vdsplex_last_in_sync(ctx, idx))
 		r = -EBUSY;
 	else
 		ctx->legs[idx].plex->state = VDSPLEX_PLEX_DEAD;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
-	if (r) {
-		DMWARN("%s: fail_plex: plex %u is the last in-sync plex",
-		       dm_device_name(vol->md), idx);
+	if (r)
 		return r;
-	}
 	DMINFO("%s: fail_plex: plex %u failed by the administrator",
 	       dm_device_name(vol->md), idx);
 	vdsplex_resync_kick(vol);
