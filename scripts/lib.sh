@@ -7,6 +7,14 @@ VDSPLEX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # tree so a fresh clone reuses them; only the first run pays for a build.
 VDSPLEX_CACHE=${VDSPLEX_CACHE:-/var/cache/vdsplex}
 VDSPLEX_FRAGMENT=$VDSPLEX_ROOT/scripts/kconfig/debug.config
+# Guests see the host root, but with tmpfs over /tmp, /var/tmp and /run: a
+# cache there would be invisible to them (modprobe would find no module).
+case "$VDSPLEX_CACHE/" in
+/tmp/* | /var/tmp/* | /run/*)
+	echo "${0##*/}: VDSPLEX_CACHE=$VDSPLEX_CACHE is under /tmp, /var/tmp or /run, which guests cover with tmpfs; choose another folder" >&2
+	exit 2
+	;;
+esac
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
