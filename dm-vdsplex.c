@@ -660,6 +660,8 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 	u64 synced, mismatch;
 	unsigned int sz = 0;
 
+	/* vol->lock keeps remove_plex from compacting the legs under us. */
+	mutex_lock(&vol->lock);
 	spin_lock_irqsave(&vol->state_lock, flags);
 	nr = ctx->nr_legs;
 	for (i = 0; i < nr; i++)
@@ -721,6 +723,7 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 		       ctx->rate_set ? ctx->resync_rate : 0);
 		break;
 	}
+	mutex_unlock(&vol->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_status);
 

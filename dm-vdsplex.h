@@ -250,9 +250,11 @@ struct vdsplex_leg {
  * @nr_legs: number of plexes in this table; protected by vol->state_lock
  *	once the instance is active.
  * @legs: the plexes in table order; as @nr_legs.
- * @read_policy: as set by the table or the read_policy message.
- * @rate_set: the table carried resync_rate.
- * @resync_rate: the cap in KiB/s (0 = unlimited) when @rate_set.
+ * @read_policy: as set by the table or the read_policy message; written
+ *	under vol->lock and vol->state_lock.
+ * @rate_set: resync_rate is set (table or message); as @read_policy.
+ * @resync_rate: the cap in KiB/s (0 = unlimited) when @rate_set; as
+ *	@read_policy.
  * @nosync: the table carried nosync.
  */
 struct vdsplex_ctx {
