@@ -13,7 +13,8 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
-.PHONY: all modules install modules_install clean check check-quick demo kernel
+.PHONY: all modules install modules_install clean check check-quick demo kernel \
+	test-client
 
 all: modules
 
@@ -23,6 +24,13 @@ modules:
 install modules_install:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
 	depmod -a
+
+# The scenario tests' ioctl client (userspace, built on the host).
+TEST_CLIENT := .build/tests/vdsplex-ioctl
+test-client: $(TEST_CLIENT)
+$(TEST_CLIENT): tests/vdsplex-ioctl.c include/uapi/linux/dm-vdsplex.h
+	mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Werror -Iinclude/uapi -o $@ $<
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true

@@ -17,6 +17,7 @@
 #include <linux/stdarg.h>
 
 #include "dm-vdsplex.h"
+#include "async/vdsplex-async.h"
 
 #define DM_MSG_PREFIX "vdsplex"
 
@@ -293,10 +294,22 @@ static void vdsplex_dtr(struct dm_target *ti)
 	ti->private = NULL;
 }
 
-/* The SPEC §2 rules for one opened plex; NULL when it is acceptable. */
-static char *vdsplex_check_leg(struct dm_target *ti, unsigned int i,
-			       const char *path, struct block_device *bdev,
-			       sector_t offset, dev_t self, unsigned int vol_lbs)
+/**
+ * vdsplex_check_leg() - the SPEC §2 rules for one opened plex.
+ * @ti: the target (its length is the volume length).
+ * @i: the plex's table index, for the message.
+ * @path: the device as given, for the message.
+ * @bdev: the opened device.
+ * @offset: the plex's first sector on @bdev.
+ * @self: the volume's own device number (0: do not check).
+ * @vol_lbs: the volume's logical block size (0: do not check).
+ *
+ * Context: process.
+ * Return: NULL when acceptable, else a sentence naming the problem.
+ */
+char *vdsplex_check_leg(struct dm_target *ti, unsigned int i,
+			const char *path, struct block_device *bdev,
+			sector_t offset, dev_t self, unsigned int vol_lbs)
 {
 	sector_t size = bdev_nr_sectors(bdev);
 	unsigned int lbs = bdev_logical_block_size(bdev);
@@ -513,7 +526,7 @@ static void vdsplex_write_done(unsigned long error, void *context)
 			continue;
 		atomic_inc(&p->write_errors);
 		if (good && p->state != VDSPLEX_PLEX_DEAD) {
-			p->state = VDSPLEX_PLEX_DEAD;
+			__vdsplex_plex_fail(vol, p);
 			failed = true;
 		}
 	}
@@ -633,6 +646,8 @@ static int vdsplex_end_io(struct dm_target *ti, struct bio *bio,
 	if (vb->is_read) {
 		if (!*error)
 			atomic64_inc(&vb->plex[0]->reads);
+		else
+			atomic_inc(&vb->plex[0]->read_errors);
 		vdsplex_plex_io_done(vb->plex[0]);
 	}
 	return DM_ENDIO_DONE;
@@ -727,54 +742,6 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_status);
 
-/* Is leg @idx the last in-sync plex?  It may not be removed or failed. */
-static bool __vdsplex_last_in_sync(struct vdsplex_ctx *ctx, unsigned int idx)
-{
-	unsigned int i;
-
-	lockdep_assert_held(&ctx->vol->state_lock);
-	if (ctx->legs[idx].plex->state != VDSPLEX_PLEX_ALIVE)
-		return false;
-	for (i = 0; i < ctx->nr_legs; i++)
-		if (i != idx && !ctx->legs[i].plex->removing &&
-		    ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE)
-			return false;
-	DMWARN("%s: plex %u is the last in-sync plex",
-	       dm_device_name(ctx->vol->md), idx);
-	return true;
-}
-
-/*
- * Detach leg @idx from the active instance: no new I/O goes to it, the I/O
- * in flight drains, the device is flushed if @flush, then the leg leaves
- * the table.  vol->lock held, resync thread stopped.
- */
-static void vdsplex_detach_leg(struct vdsplex_ctx *ctx, unsigned int idx,
-			       bool flush)
-{
-	struct vdsplex_volume *vol = ctx->vol;
-	struct vdsplex_leg leg = ctx->legs[idx];
-	unsigned long flags;
-
-	lockdep_assert_held(&vol->lock);
-	spin_lock_irqsave(&vol->state_lock, flags);
-	leg.plex->removing = true;
-	spin_unlock_irqrestore(&vol->state_lock, flags);
-	wait_event(vol->drain_wait, !atomic_read(&leg.plex->pending));
-	if (flush)
-		blkdev_issue_flush(leg.dev->bdev);
-
-	spin_lock_irqsave(&vol->state_lock, flags);
-	memmove(&ctx->legs[idx], &ctx->legs[idx + 1],
-		(ctx->nr_legs - idx - 1) * sizeof(ctx->legs[0]));
-	ctx->nr_legs--;
-	memset(&ctx->legs[ctx->nr_legs], 0, sizeof(ctx->legs[0]));
-	spin_unlock_irqrestore(&vol->state_lock, flags);
-
-	dm_put_device(ctx->ti, leg.dev);
-	__vdsplex_plex_put(leg.plex);
-}
-
 static int vdsplex_parse_leg_index(struct vdsplex_ctx *ctx, const char *msg,
 				   const char *arg, unsigned int *idx)
 {
@@ -787,162 +754,49 @@ static int vdsplex_parse_leg_index(struct vdsplex_ctx *ctx, const char *msg,
 	return 0;
 }
 
-/* Is @ctx the resumed instance, so that it may change the plex set? */
-static int vdsplex_check_online(struct vdsplex_ctx *ctx, const char *msg)
-{
-	struct vdsplex_volume *vol = ctx->vol;
-
-	lockdep_assert_held(&vol->lock);
-	if (vol->active != ctx || dm_suspended(ctx->ti)) {
-		DMWARN("%s: %s: the volume is not online (suspended or not resumed)",
-		       dm_device_name(vol->md), msg);
-		return -EBUSY;
-	}
-	if (!list_is_singular(&vol->instances)) {
-		DMWARN("%s: %s: an inactive table is loaded; resume or clear it first",
-		       dm_device_name(vol->md), msg);
-		return -EBUSY;
-	}
-	return 0;
-}
-
-/* add_plex <dev> [<offset>]: attach a plex and resynchronise it. */
+/* add_plex <dev> [<offset>]: AddPlex without a handle (OPEN_ASYNC has it). */
 static int vdsplex_msg_add_plex(struct vdsplex_ctx *ctx, unsigned int argc,
 				char **argv)
 {
-	struct dm_target *ti = ctx->ti;
 	struct vdsplex_volume *vol = ctx->vol;
-	struct mapped_device *md = vol->md;
-	const char *name = dm_device_name(md);
-	dev_t devt[VDSPLEX_MAX_PLEXES];
-	sector_t offset[VDSPLEX_MAX_PLEXES];
-	unsigned int i, j, n = ctx->nr_legs;
+	struct vdsplex_new_plex np = { .path = argv[1], .identity = "" };
 	unsigned long long off = 0;
-	struct vdsplex_plex *plex;
-	struct dm_dev *dev;
-	unsigned long flags;
-	char *err;
-	int r;
+	unsigned int first, bad;
+	struct vdsplex_op *op;
+	u32 hr;
 
 	if (argc > 2 && (kstrtoull(argv[2], 10, &off) || off != (sector_t)off)) {
-		DMWARN("%s: add_plex: invalid offset '%s'", name, argv[2]);
+		DMWARN("%s: add_plex: invalid offset '%s'",
+		       dm_device_name(vol->md), argv[2]);
 		return -EINVAL;
 	}
-	r = vdsplex_check_online(ctx, "add_plex");
-	if (r)
-		return r;
-	if (n >= VDSPLEX_MAX_PLEXES) {
-		DMWARN("%s: add_plex: the volume has %u plexes already", name, n);
-		return -EINVAL;
-	}
-	spin_lock_irqsave(&vol->state_lock, flags);
-	r = vdsplex_source_leg(ctx) < 0 ? -EIO : 0;
-	spin_unlock_irqrestore(&vol->state_lock, flags);
-	if (r) {
-		DMWARN("%s: add_plex: no in-sync plex to copy from", name);
-		return r;
-	}
-	r = dm_get_device(ti, argv[1], dm_table_get_mode(ti->table), &dev);
-	if (r) {
-		DMWARN("%s: add_plex: cannot open device '%s'", name, argv[1]);
-		return r;
-	}
-	err = vdsplex_check_leg(ti, n, argv[1], dev->bdev, off,
-				disk_devt(dm_disk(md)),
-				bdev_logical_block_size(dm_disk(md)->part0));
-	for (i = 0; !err && i < n; i++) {
-		devt[i] = ctx->legs[i].dev->bdev->bd_dev;
-		offset[i] = ctx->legs[i].plex->offset;
-	}
-	devt[n] = dev->bdev->bd_dev;
-	offset[n] = off;
-	if (!err && vdsplex_check_overlap(devt, offset, n + 1, ti->len, &i, &j))
-		err = vdsplex_errorf("'%s' at %llu overlaps plex %u", argv[1],
-				     off, i);
-	if (err) {
-		DMWARN("%s: add_plex: %s", name, err);
-		dm_put_device(ti, dev);
-		return -EINVAL;
-	}
-	plex = __vdsplex_plex_get(vol, devt[n], off);
-	if (!plex) {
-		dm_put_device(ti, dev);
+	np.offset = off;
+	op = vdsplex_op_create(vol->devt, vol->len, vdsplex_cancel_op);
+	if (!op)
 		return -ENOMEM;
-	}
-
-	spin_lock_irqsave(&vol->state_lock, flags);
-	plex->state = VDSPLEX_PLEX_RECOVERING;
-	plex->added = true;
-	bitmap_zero(plex->in_sync, vol->nr_regions);
-	ctx->legs[n].dev = dev;
-	ctx->legs[n].plex = plex;
-	ctx->legs[n].write_mostly = false;
-	ctx->legs[n].rebuild = false;
-	ctx->nr_legs = n + 1;
-	vol->rescan = true;
-	vol->synced_regions = 0;
-	vol->action = vol->paused ? VDSPLEX_ACTION_FROZEN :
-				    VDSPLEX_ACTION_RECOVER;
-	spin_unlock_irqrestore(&vol->state_lock, flags);
-	DMINFO("%s: add_plex: '%s' at %llu attached as plex %u, resync started",
-	       name, argv[1], off, n);
-	vdsplex_resync_kick(vol);
-	vdsplex_raise_event(vol);
-	return 0;
+	hr = __vdsplex_add_plexes(ctx, &np, 1, op, &first, &bad);
+	vdsplex_op_put(op);
+	return vdsplex_hresult_errno(hr);
 }
 
-/* remove_plex <idx>, and cancel (detach the plexes AddPlex attached). */
+/* remove_plex <idx> */
 static int vdsplex_msg_remove(struct vdsplex_ctx *ctx, const char *arg)
 {
-	struct vdsplex_volume *vol = ctx->vol;
-	const char *name = dm_device_name(vol->md);
-	unsigned long flags;
-	unsigned int idx, i;
-	bool running = vol->resync_task;
+	unsigned int idx;
 	int r;
 
-	r = vdsplex_check_online(ctx, arg ? "remove_plex" : "cancel");
+	r = vdsplex_parse_leg_index(ctx, "remove_plex", arg, &idx);
 	if (r)
 		return r;
-	if (arg) {
-		r = vdsplex_parse_leg_index(ctx, "remove_plex", arg, &idx);
-		if (r)
-			return r;
-		spin_lock_irqsave(&vol->state_lock, flags);
-		if (__vdsplex_last_in_sync(ctx, idx))
-			r = -EBUSY;
-		spin_unlock_irqrestore(&vol->state_lock, flags);
-		if (r)
-			return r;
-	} else {
-		spin_lock_irqsave(&vol->state_lock, flags);
-		for (i = 0; i < ctx->nr_legs; i++)
-			if (ctx->legs[i].plex->added)
-				break;
-		spin_unlock_irqrestore(&vol->state_lock, flags);
-		if (i == ctx->nr_legs) {
-			DMWARN("%s: cancel: no AddPlex operation is running", name);
-			return -EINVAL;
-		}
-	}
+	return vdsplex_hresult_errno(__vdsplex_remove_plex(ctx, idx));
+}
 
-	vdsplex_resync_stop(vol);
-	if (arg) {
-		vdsplex_detach_leg(ctx, idx, true);
-		DMINFO("%s: remove_plex: plex %u detached", name, idx);
-	} else {
-		for (i = ctx->nr_legs; i-- > 0;) {
-			if (!ctx->legs[i].plex->added)
-				continue;
-			vdsplex_detach_leg(ctx, i, false);
-			DMINFO("%s: cancel: plex %u detached", name, i);
-		}
-	}
-	if (running && vdsplex_resync_start(ctx))
-		DMERR("%s: cannot restart the resync thread", name);
-	vdsplex_resync_kick(vol);
-	vdsplex_raise_event(vol);
-	return 0;
+/* cancel: detach the plexes the running AddPlex attached. */
+static int vdsplex_msg_cancel(struct vdsplex_ctx *ctx)
+{
+	u32 hr = __vdsplex_cancel(ctx, NULL);
+
+	return hr == VDS_E_OPERATION_CANCELED ? 0 : vdsplex_hresult_errno(hr);
 }
 
 static int vdsplex_msg_fail_plex(struct vdsplex_ctx *ctx, const char *arg)
@@ -956,10 +810,10 @@ static int vdsplex_msg_fail_plex(struct vdsplex_ctx *ctx, const char *arg)
 	if (r)
 		return r;
 	spin_lock_irqsave(&vol->state_lock, flags);
-	if (__vdsplex_last_in_sync(ctx, idx))
+	if (vdsplex_last_in_sync(ctx, idx))
 		r = -EBUSY;
 	else
-		ctx->legs[idx].plex->state = VDSPLEX_PLEX_DEAD;
+		__vdsplex_plex_fail(vol, ctx->legs[idx].plex);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (r)
 		return r;
@@ -1017,22 +871,12 @@ static int vdsplex_msg_identity(struct vdsplex_ctx *ctx, const char *arg,
 				const char *ident)
 {
 	unsigned int idx;
-	const char *c;
 	int r;
 
 	r = vdsplex_parse_leg_index(ctx, "identity", arg, &idx);
 	if (r)
 		return r;
-	for (c = ident; *c; c++)
-		if (!isgraph(*c))
-			break;
-	if (*c || !*ident || strlen(ident) >= VDSPLEX_IDENTITY_LEN) {
-		DMWARN("%s: identity: name must be 1 to %u printable characters without spaces",
-		       dm_device_name(ctx->vol->md), VDSPLEX_IDENTITY_LEN - 1);
-		return -EINVAL;
-	}
-	strscpy(ctx->legs[idx].plex->identity, ident, VDSPLEX_IDENTITY_LEN);
-	return 0;
+	return vdsplex_hresult_errno(__vdsplex_set_identity(ctx, idx, ident));
 }
 
 /*
@@ -1053,7 +897,7 @@ static int vdsplex_message(struct dm_target *ti, unsigned int argc,
 	} else if (argc == 2 && !strcasecmp(cmd, "remove_plex")) {
 		r = vdsplex_msg_remove(ctx, argv[1]);
 	} else if (argc == 1 && !strcasecmp(cmd, "cancel")) {
-		r = vdsplex_msg_remove(ctx, NULL);
+		r = vdsplex_msg_cancel(ctx);
 	} else if (argc == 2 && !strcasecmp(cmd, "fail_plex")) {
 		r = vdsplex_msg_fail_plex(ctx, argv[1]);
 	} else if (argc == 2 && !strcasecmp(cmd, "resync_rate")) {
@@ -1158,12 +1002,21 @@ static int __init dm_vdsplex_init(void)
 		return r;
 	r = dm_register_target(&vdsplex_target);
 	if (r)
-		vdsplex_registry_exit();
+		goto bad_target;
+	r = vdsplex_control_init();
+	if (r)
+		goto bad_control;
+	return 0;
+bad_control:
+	dm_unregister_target(&vdsplex_target);
+bad_target:
+	vdsplex_registry_exit();
 	return r;
 }
 
 static void __exit dm_vdsplex_exit(void)
 {
+	vdsplex_control_exit();
 	dm_unregister_target(&vdsplex_target);
 	vdsplex_registry_exit();
 }

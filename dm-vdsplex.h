@@ -36,12 +36,15 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "vdsplex-compat.h"
+
+struct vdsplex_op;
 
 #define VDSPLEX_VERSION_MAJOR	0
 #define VDSPLEX_VERSION_MINOR	2
@@ -111,12 +114,16 @@ enum vdsplex_sync_action {
  * @state: health; protected by vol->state_lock.
  * @in_sync: one bit per region, set when the region is in sync; consulted
  *	only while @state is not ALIVE; protected by vol->state_lock.
- * @added: attached at run time by add_plex and not yet in sync: cancel
- *	detaches it; protected by vol->state_lock.
+ * @added: a target of the running AddPlex operation (vol->op): attached
+ *	at run time and not yet in sync, dead or detached; cancel detaches it;
+ *	protected by vol->state_lock.
+ * @synced: regions set in @in_sync (progress); protected by
+ *	vol->state_lock.
  * @removing: remove_plex is draining the plex: no new I/O is sent to it;
  *	protected by vol->state_lock.
  * @pending: reads and writes in flight to the plex.
  * @reads: reads completed by the plex (statistics).
+ * @read_errors: failed reads seen on the plex.
  * @write_errors: failed writes seen on the plex.
  */
 struct vdsplex_plex {
@@ -130,9 +137,11 @@ struct vdsplex_plex {
 	enum vdsplex_plex_state state;
 	unsigned long *in_sync;
 	bool added;
+	u64 synced;
 	bool removing;
 	atomic_t pending;
 	atomic64_t reads;
+	atomic_t read_errors;
 	atomic_t write_errors;
 };
 
@@ -140,8 +149,12 @@ struct vdsplex_plex {
  * struct vdsplex_volume - the state of one mapped device, shared by all its
  * table instances.
  * @node: in the registry; protected by vdsplex_registry_lock.
- * @kref: one reference per table instance.
- * @md: the mapped device; the registry key.
+ * @kref: one reference per table instance; the last one unregisters the
+ *	volume and drops @users' reference.
+ * @users: references to the memory: one for all table instances together,
+ *	one per control-device call or cancel working on the volume.
+ * @md: the mapped device; the registry key.  NULL once unregistered.
+ * @devt: the mapped device's device number (how ioctls name the volume).
  * @lock: serialises configuration changes (see the file comment).
  * @state_lock: protects plex states and bitmaps and @active's legs.
  * @len: volume length in sectors.
@@ -184,11 +197,22 @@ struct vdsplex_plex {
  *	kick; protected by @state_lock.
  * @kick: new resync work or a rate change; protected by @state_lock.
  * @fg_ios: foreground reads and writes mapped (for the adaptive rate).
+ * @rate_kibs: the copy rate the resync measured over its last seconds;
+ *	protected by @state_lock.
+ * @op: the running AddPlex operation, or NULL; a reference is held;
+ *	written under @lock and @state_lock, or under @state_lock alone when
+ *	the operation ends; read under @state_lock.
+ * @last_op: the last operation that ended (OPEN_ASYNC reports it); as @op.
+ * @op_pending: targets of @op not yet in sync, dead or detached; as @op.
+ * @op_ok: targets of @op that reached in sync; as @op.
+ * @op_canceled: targets of @op detached before they were in sync; as @op.
  */
 struct vdsplex_volume {
 	struct list_head node;
 	struct kref kref;
+	refcount_t users;
 	struct mapped_device *md;
+	dev_t devt;
 	struct mutex lock;		/* configuration, see above */
 	spinlock_t state_lock;		/* plex states, bitmaps, legs */
 
@@ -225,6 +249,13 @@ struct vdsplex_volume {
 	bool stalled;
 	bool kick;
 	atomic64_t fg_ios;
+	u64 rate_kibs;
+
+	struct vdsplex_op *op;
+	struct vdsplex_op *last_op;
+	unsigned int op_pending;
+	unsigned int op_ok;
+	unsigned int op_canceled;
 };
 
 /**
@@ -300,6 +331,18 @@ struct vdsplex_args {
 	u32 resync_rate;
 };
 
+/**
+ * struct vdsplex_new_plex - one plex to attach (add_plex message, ADD_PLEX).
+ * @path: the device, as dm_get_device() takes it (path or "major:minor").
+ * @offset: first sector of the plex on the device.
+ * @identity: stable name, or "" for none.
+ */
+struct vdsplex_new_plex {
+	const char *path;
+	sector_t offset;
+	const char *identity;
+};
+
 /* vdsplex-volume.c */
 int vdsplex_registry_init(void);
 void vdsplex_registry_exit(void);
@@ -307,6 +350,8 @@ struct vdsplex_volume *vdsplex_volume_get(struct mapped_device *md,
 					  sector_t len, u32 region_size,
 					  char **error);
 void vdsplex_volume_put(struct vdsplex_volume *vol);
+struct vdsplex_volume *vdsplex_volume_find(dev_t devt);
+void vdsplex_volume_unref(struct vdsplex_volume *vol);
 struct vdsplex_plex *vdsplex_plex_get(struct vdsplex_volume *vol, dev_t devt,
 				      sector_t offset);
 struct vdsplex_plex *__vdsplex_plex_get(struct vdsplex_volume *vol,
@@ -328,7 +373,29 @@ const char *vdsplex_policy_name(enum vdsplex_read_policy policy);
 int vdsplex_policy_parse(const char *name, enum vdsplex_read_policy *policy);
 void vdsplex_raise_event(struct vdsplex_volume *vol);
 void vdsplex_plex_io_done(struct vdsplex_plex *plex);
+void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p);
+void __vdsplex_op_target_done(struct vdsplex_volume *vol,
+			      struct vdsplex_plex *p, u32 outcome);
+void __vdsplex_op_finish(struct vdsplex_ctx *ctx, u32 hresult);
+void __vdsplex_op_progress(struct vdsplex_ctx *ctx);
 
+/* vdsplex-plexes.c */
+u32 vdsplex_check_online(struct vdsplex_ctx *ctx, const char *what);
+bool vdsplex_last_in_sync(struct vdsplex_ctx *ctx, unsigned int idx);
+u32 __vdsplex_add_plexes(struct vdsplex_ctx *ctx,
+			 const struct vdsplex_new_plex *np, unsigned int n,
+			 struct vdsplex_op *op, unsigned int *first,
+			 unsigned int *bad);
+u32 __vdsplex_remove_plex(struct vdsplex_ctx *ctx, unsigned int idx);
+u32 __vdsplex_cancel(struct vdsplex_ctx *ctx, struct vdsplex_op *op);
+u32 __vdsplex_set_identity(struct vdsplex_ctx *ctx, unsigned int idx,
+			   const char *identity);
+bool vdsplex_identity_valid(const char *name, size_t size, bool may_be_empty);
+u32 vdsplex_cancel_op(struct vdsplex_op *op);
+
+/* vdsplex-control.c */
+int vdsplex_control_init(void);
+void vdsplex_control_exit(void);
 /* vdsplex-resync.c */
 bool vdsplex_write_admit(struct vdsplex_volume *vol, u64 region,
 			 struct bio *bio);
@@ -353,6 +420,9 @@ int vdsplex_check_overlap(const dev_t *devt, const sector_t *offset,
 			  unsigned int nr, sector_t len, unsigned int *first,
 			  unsigned int *second);
 char *vdsplex_errorf(const char *fmt, ...) __printf(1, 2);
+char *vdsplex_check_leg(struct dm_target *ti, unsigned int i,
+			const char *path, struct block_device *bdev,
+			sector_t offset, dev_t self, unsigned int vol_lbs);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Entry points only the KUnit module uses. */
@@ -363,6 +433,20 @@ struct vdsplex_volume *vdsplex_volume_alloc(sector_t len, u32 region_size);
 void vdsplex_volume_free(struct vdsplex_volume *vol);
 struct vdsplex_plex *vdsplex_plex_alloc(struct vdsplex_volume *vol,
 					dev_t devt, sector_t offset);
+struct vdsplex_ioc_version;
+struct vdsplex_ioc_add_plex;
+struct vdsplex_extent;
+struct vdsplex_ioc_query_plexes;
+struct vdsplex_ioc_plex;
+struct vdsplex_ioc_open_async;
+bool vdsplex_devno_valid(u32 major, u32 minor);
+bool vdsplex_ioc_version_valid(const struct vdsplex_ioc_version *v);
+bool vdsplex_ioc_add_plex_valid(const struct vdsplex_ioc_add_plex *a);
+bool vdsplex_extent_valid(const struct vdsplex_extent *e);
+bool vdsplex_ioc_query_valid(const struct vdsplex_ioc_query_plexes *q);
+bool vdsplex_ioc_plex_valid(const struct vdsplex_ioc_plex *p,
+			    bool set_identity);
+bool vdsplex_ioc_open_async_valid(const struct vdsplex_ioc_open_async *o);
 #endif
 
 #endif /* DM_VDSPLEX_H */

@@ -29,6 +29,7 @@
 #include <linux/sched.h>
 
 #include "dm-vdsplex.h"
+#include "async/vdsplex-async.h"
 
 #define DM_MSG_PREFIX "vdsplex"
 
@@ -253,6 +254,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		for (i = 0; i < ctx->nr_legs; i++)
 			if (ctx->legs[i].plex->state == VDSPLEX_PLEX_RECOVERING)
 				ctx->legs[i].plex->state = VDSPLEX_PLEX_STALE;
+		__vdsplex_op_finish(ctx, VDS_E_VOLUME_NOT_HEALTHY);
 		vol->stalled = true;
 		vol->action = VDSPLEX_ACTION_IDLE;
 		vol->synced_regions = vol->nr_regions;
@@ -288,7 +290,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 			if (p->state != VDSPLEX_PLEX_RECOVERING || p->removing)
 				continue;
 			p->state = VDSPLEX_PLEX_ALIVE;
-			p->added = false;
+			__vdsplex_op_target_done(vol, p, VDS_S_OK);
 		}
 		vol->action = VDSPLEX_ACTION_IDLE;
 		vol->cursor = 0;
@@ -379,10 +381,11 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 		for (i = 0; i < ctx->nr_legs; i++)
 			alive += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
 		if (alive > 1 || !job->nr_targets) {
-			job->source->state = VDSPLEX_PLEX_DEAD;
+			__vdsplex_plex_fail(vol, job->source);
 		} else {
 			for (i = 0; i < job->nr_targets; i++)
 				job->target[i]->state = VDSPLEX_PLEX_STALE;
+			__vdsplex_op_finish(ctx, VDS_E_VOLUME_NOT_HEALTHY);
 			vol->stalled = true;
 		}
 		changed = true;
@@ -391,10 +394,11 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 			struct vdsplex_plex *p = job->target[i];
 
 			if (failed & BIT_ULL(i)) {
-				p->state = VDSPLEX_PLEX_DEAD;
+				__vdsplex_plex_fail(vol, p);
 				changed = true;
 			} else {
-				set_bit(job->region, p->in_sync);
+				if (!test_and_set_bit(job->region, p->in_sync))
+					p->synced++;
 				copied = true;
 			}
 		}
@@ -402,6 +406,7 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 		vol->synced_regions = vol->cursor;
 		if (copied)
 			atomic64_inc(&vol->regions_resynced);
+		__vdsplex_op_progress(ctx);
 	}
 	vdsplex_region_unlock(vol, deferred);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
@@ -421,6 +426,7 @@ static int vdsplex_resync_thread(void *data)
 	struct vdsplex_copy_job *job;
 	u64 fg_seen = atomic64_read(&vol->fg_ios);
 	u64 epoch = ktime_get_ns(), bytes = 0, last_cp = epoch;
+	u64 rate_epoch = epoch, rate_bytes = 0;
 	unsigned long flags;
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
@@ -453,6 +459,8 @@ static int vdsplex_resync_thread(void *data)
 			wait_event_interruptible(vol->resync_wait,
 						 kthread_should_stop() ||
 						 READ_ONCE(vol->kick));
+			rate_epoch = ktime_get_ns();
+			rate_bytes = 0;
 			continue;
 		}
 
@@ -468,6 +476,17 @@ static int vdsplex_resync_thread(void *data)
 		if (now - last_cp >= VDSPLEX_CHECKPOINT_NS) {
 			vdsplex_checkpoint(vol);
 			last_cp = now;
+		}
+		rate_bytes += (u64)job->from.count << SECTOR_SHIFT;
+		if (now - rate_epoch >= NSEC_PER_SEC) {
+			u64 kibs = div64_u64(rate_bytes * (NSEC_PER_SEC / 1024),
+					     now - rate_epoch);
+
+			spin_lock_irqsave(&vol->state_lock, flags);
+			vol->rate_kibs = kibs;
+			spin_unlock_irqrestore(&vol->state_lock, flags);
+			rate_epoch = now;
+			rate_bytes = 0;
 		}
 		fg = atomic64_read(&vol->fg_ios);
 		fg_active = fg != fg_seen;

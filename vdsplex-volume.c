@@ -7,8 +7,9 @@
  * Lock inventory
  * --------------
  * vdsplex_registry_lock (mutex)
- *	Protects vdsplex_registry.  Taken by ctr and dtr only; may be held
- *	while taking vol->lock, never the other way round.
+ *	Protects vdsplex_registry.  Taken by ctr, dtr and the control device's
+ *	volume lookup; may be held while taking vol->lock, never the other
+ *	way round.
  * vol->lock (mutex)
  *	Serialises configuration of one volume: plex objects joining and
  *	leaving vol->plexes, takeover at preresume, dtr, messages.  Process
@@ -17,9 +18,15 @@
  *	Protects every plex's state and in_sync bitmap, vol->action and the
  *	progress counters, and the leg array of the active instance once it
  *	serves I/O.  Taken in map (process context) and in bio completion
- *	(any context); nothing that sleeps runs under it.
+ *	(any context); nothing that sleeps runs under it.  Also protects
+ *	vol->op and the counters of its targets, so an operation ends in the
+ *	same critical section as the plex state change that ends it.
+ * op->lock (spinlock, irqsave; async/vdsplex-async.h)
+ *	Protects one async operation's state, result and progress.  Nests
+ *	inside vol->state_lock; nothing is taken under it.
  *
- * Lock order: vdsplex_registry_lock -> vol->lock -> vol->state_lock.
+ * Lock order: vdsplex_registry_lock -> vol->lock -> vol->state_lock ->
+ * op->lock.
  */
 
 #include <linux/bitmap.h>
@@ -31,6 +38,7 @@
 #include <linux/slab.h>
 
 #include "dm-vdsplex.h"
+#include "async/vdsplex-async.h"
 
 static LIST_HEAD(vdsplex_registry);
 static DEFINE_MUTEX(vdsplex_registry_lock);
@@ -266,6 +274,125 @@ void vdsplex_plex_io_done(struct vdsplex_plex *plex)
 		wake_up(&plex->vol->drain_wait);
 }
 
+/**
+ * __vdsplex_op_target_done() - a target of the running AddPlex has ended.
+ * @vol: the volume.
+ * @p: the plex; nothing happens unless it is a target (p->added).
+ * @outcome: VDS_S_OK (in sync), VDS_E_OPERATION_CANCELED (detached) or
+ *	VDSPLEX_E_IO_DEVICE (failed).
+ *
+ * The operation ends with its last target: successfully when one target
+ * reached in sync, cancelled when none did and one was detached, else
+ * failed.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_op_target_done(struct vdsplex_volume *vol,
+			      struct vdsplex_plex *p, u32 outcome)
+{
+	struct vdsplex_op *op = vol->op;
+	u32 hr;
+
+	lockdep_assert_held(&vol->state_lock);
+	if (!p->added)
+		return;
+	p->added = false;
+	if (!op || WARN_ON_ONCE(!vol->op_pending))
+		return;
+	if (outcome == VDS_S_OK) {
+		vol->op_ok++;
+		vdsplex_op_plex_in_sync(op);
+	} else if (outcome == VDS_E_OPERATION_CANCELED) {
+		vol->op_canceled++;
+	}
+	if (--vol->op_pending)
+		return;
+	if (vol->op_ok)
+		hr = VDS_S_OK;
+	else if (vol->op_canceled)
+		hr = VDS_E_OPERATION_CANCELED;
+	else
+		hr = VDSPLEX_E_IO_DEVICE;
+	if (hr == VDS_S_OK)
+		vdsplex_op_commit(op);
+	vdsplex_op_end(op, hr);
+	vdsplex_op_put(vol->last_op);
+	vol->last_op = op;
+	vol->op = NULL;
+	vdsplex_raise_event(vol);
+}
+
+/**
+ * __vdsplex_op_finish() - end the running AddPlex with @hresult.
+ * @ctx: the instance whose legs hold the targets.
+ * @hresult: the result (VDS_E_OBJECT_DELETED, VDS_E_VOLUME_NOT_HEALTHY).
+ *
+ * The targets stay attached in the state they are in, as plain plexes.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_op_finish(struct vdsplex_ctx *ctx, u32 hresult)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned int i;
+
+	lockdep_assert_held(&vol->state_lock);
+	for (i = 0; i < ctx->nr_legs; i++)
+		ctx->legs[i].plex->added = false;
+	if (!vol->op)
+		return;
+	vdsplex_op_end(vol->op, hresult);
+	vdsplex_op_put(vol->last_op);
+	vol->last_op = vol->op;
+	vol->op = NULL;
+	vol->op_pending = 0;
+	vdsplex_raise_event(vol);
+}
+
+/**
+ * __vdsplex_op_progress() - publish the running AddPlex's progress.
+ * @ctx: the active instance.
+ *
+ * Progress counts the regions in sync on the targets still running.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_op_progress(struct vdsplex_ctx *ctx)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	u64 done = 0, total = 0;
+	unsigned int i;
+
+	lockdep_assert_held(&vol->state_lock);
+	if (!vol->op)
+		return;
+	for (i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_plex *p = ctx->legs[i].plex;
+
+		if (!p->added)
+			continue;
+		done += p->synced;
+		total += vol->nr_regions;
+	}
+	vdsplex_op_progress(vol->op, done, total, vol->rate_kibs);
+}
+
+/**
+ * __vdsplex_plex_fail() - mark a plex dead.
+ * @vol: the volume.
+ * @p: the plex.
+ *
+ * A target of the running AddPlex leaves the operation as failed.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p)
+{
+	lockdep_assert_held(&vol->state_lock);
+	p->state = VDSPLEX_PLEX_DEAD;
+	__vdsplex_op_target_done(vol, p, VDSPLEX_E_IO_DEVICE);
+}
+
 static void vdsplex_event_work(struct work_struct *work)
 {
 	struct vdsplex_volume *vol = container_of(work, struct vdsplex_volume,
@@ -307,6 +434,7 @@ VISIBLE_IF_KUNIT struct vdsplex_volume *vdsplex_volume_alloc(sector_t len,
 		return NULL;
 	INIT_LIST_HEAD(&vol->node);
 	kref_init(&vol->kref);
+	refcount_set(&vol->users, 1);
 	mutex_init(&vol->lock);
 	spin_lock_init(&vol->state_lock);
 	vol->len = len;
@@ -340,6 +468,8 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	WARN_ON(!list_empty(&vol->instances));
 	WARN_ON(vol->resync_task);
 	cancel_work_sync(&vol->event_work);
+	vdsplex_op_put(vol->op);
+	vdsplex_op_put(vol->last_op);
 	if (vol->kc)
 		dm_kcopyd_client_destroy(vol->kc);
 	mutex_destroy(&vol->lock);
@@ -393,6 +523,7 @@ struct vdsplex_volume *vdsplex_volume_get(struct mapped_device *md,
 		return ERR_PTR(-ENOMEM);
 	}
 	vol->md = md;
+	vol->devt = disk_devt(dm_disk(md));
 	list_add(&vol->node, &vdsplex_registry);
 	mutex_unlock(&vdsplex_registry_lock);
 	return vol;
@@ -403,8 +534,49 @@ static void vdsplex_volume_release(struct kref *kref)
 	struct vdsplex_volume *vol = container_of(kref, struct vdsplex_volume,
 						  kref);
 
-	list_del(&vol->node);
-	vdsplex_volume_free(vol);
+	list_del_init(&vol->node);
+	vol->md = NULL;
+	vdsplex_volume_unref(vol);
+}
+
+/**
+ * vdsplex_volume_find() - the registered volume of a mapped device.
+ * @devt: the mapped device's device number.
+ *
+ * For the control device: the reference pins the memory only.  The volume
+ * may lose its last table instance meanwhile; callers check vol->active
+ * under vol->lock.
+ *
+ * Context: process, may sleep; takes vdsplex_registry_lock.
+ * Return: the volume with a reference for vdsplex_volume_unref(), or NULL
+ * when @devt is not a vdsplex volume.
+ */
+struct vdsplex_volume *vdsplex_volume_find(dev_t devt)
+{
+	struct vdsplex_volume *vol;
+
+	mutex_lock(&vdsplex_registry_lock);
+	list_for_each_entry(vol, &vdsplex_registry, node) {
+		if (vol->devt == devt && vol->md) {
+			refcount_inc(&vol->users);
+			mutex_unlock(&vdsplex_registry_lock);
+			return vol;
+		}
+	}
+	mutex_unlock(&vdsplex_registry_lock);
+	return NULL;
+}
+
+/**
+ * vdsplex_volume_unref() - drop a reference taken by vdsplex_volume_find().
+ * @vol: the volume.
+ *
+ * Context: process, may sleep.
+ */
+void vdsplex_volume_unref(struct vdsplex_volume *vol)
+{
+	if (refcount_dec_and_test(&vol->users))
+		vdsplex_volume_free(vol);
 }
 
 /**
@@ -553,6 +725,7 @@ static void __vdsplex_mark_stale(struct vdsplex_volume *vol,
 	lockdep_assert_held(&vol->state_lock);
 	p->state = VDSPLEX_PLEX_STALE;
 	bitmap_zero(p->in_sync, vol->nr_regions);
+	p->synced = 0;
 	vol->rescan = true;
 }
 
@@ -601,23 +774,31 @@ static void __vdsplex_first_activation(struct vdsplex_ctx *ctx)
 void vdsplex_takeover(struct vdsplex_ctx *ctx)
 {
 	struct vdsplex_volume *vol = ctx->vol;
+	struct vdsplex_plex *p;
 	unsigned long flags;
 	unsigned int i, alive;
 
 	mutex_lock(&vol->lock);
 	spin_lock_irqsave(&vol->state_lock, flags);
+	/* A target of the running AddPlex missing from this table: cancelled */
+	list_for_each_entry(p, &vol->plexes, node) {
+		for (i = 0; i < ctx->nr_legs; i++)
+			if (ctx->legs[i].plex == p)
+				break;
+		if (i == ctx->nr_legs)
+			__vdsplex_op_target_done(vol, p, VDS_E_OPERATION_CANCELED);
+	}
 	if (!vol->ever_resumed)
 		__vdsplex_first_activation(ctx);
 	for (i = 0; i < ctx->nr_legs; i++) {
-		struct vdsplex_plex *p = ctx->legs[i].plex;
-
+		p = ctx->legs[i].plex;
 		if (p->state == VDSPLEX_PLEX_NEW)
 			__vdsplex_mark_stale(vol, p);
 	}
 	for (i = 0; i < ctx->nr_legs; i++) {
-		struct vdsplex_plex *p = ctx->legs[i].plex;
 		unsigned int j;
 
+		p = ctx->legs[i].plex;
 		if (!ctx->legs[i].rebuild || p->state != VDSPLEX_PLEX_ALIVE)
 			continue;
 		for (alive = 0, j = 0; j < ctx->nr_legs; j++)
@@ -681,6 +862,8 @@ void vdsplex_release(struct vdsplex_ctx *ctx)
 	if (vol->active == ctx) {
 		vdsplex_resync_stop(vol);
 		spin_lock_irqsave(&vol->state_lock, flags);
+		/* The volume goes away with no table to take over. */
+		__vdsplex_op_finish(ctx, VDS_E_OBJECT_DELETED);
 		vol->active = NULL;
 		spin_unlock_irqrestore(&vol->state_lock, flags);
 	}

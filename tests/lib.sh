@@ -3,6 +3,9 @@
 # tests/run-scenarios inside a scripts/vm guest; each scenario runs in a
 # subshell with `set -euo pipefail`, so any failing command fails it.
 
+# The ioctl test client (tests/vdsplex-ioctl.c, built by scripts/build-module).
+IOCTL=$VDSPLEX_ROOT/.build/tests/vdsplex-ioctl
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
@@ -138,4 +141,20 @@ expect_msg_fails() {
 	if dmsetup message "$vol" 0 "$@" 2>/dev/null; then
 		fail "message '$*' was accepted"
 	fi
+}
+
+# ioctl_expect WANT ARGS...: run the ioctl client; its first line must name
+# the VDS result WANT (e.g. VDS_E_DEVICE_IN_USE); prints the whole output.
+ioctl_expect() {
+	local want=$1 out
+	shift
+	out=$("$IOCTL" "$@" 2>&1) || true
+	echo "$out"
+	echo "$out" | head -n 1 | grep -qw -- "$want" ||
+		fail "vdsplex-ioctl $*: want $want, got: $(echo "$out" | head -n 1)"
+}
+
+# out_field OUTPUT KEY: the value of KEY=value in OUTPUT's lines.
+out_field() {
+	echo "$1" | grep -o "\b$2=[^ ]*" | tail -n 1 | cut -d= -f2-
 }

@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "dm-vdsplex.h"
+#include "async/vdsplex-async.h"
 
 /* ------------------------------------------------------------------ parser */
 
@@ -713,8 +714,579 @@ static struct kunit_suite vdsplex_resync_suite = {
 	.test_cases = vdsplex_resync_test_cases,
 };
 
+/* ------------------------------------------------------------ async handle */
+
+static const struct {
+	u32 hresult;
+	u32 value;	/* the real value, as SPEC §6 gives it */
+	int err;
+	const char *name;
+} hresult_cases[] = {
+	{ VDS_E_VOLUME_NOT_ONLINE, 0x8004243D, -EAGAIN, "VDS_E_VOLUME_NOT_ONLINE" },
+	{ VDS_E_VOLUME_NOT_HEALTHY, 0x8004243E, -EIO, "VDS_E_VOLUME_NOT_HEALTHY" },
+	{ VDS_E_VOLUME_SPANS_DISKS, 0x8004243F, -EXDEV, "VDS_E_VOLUME_SPANS_DISKS" },
+	{ VDS_E_REQUIRES_CONTIGUOUS_DISK_SPACE, 0x80042440, -ERANGE,
+	  "VDS_E_REQUIRES_CONTIGUOUS_DISK_SPACE" },
+	{ VDS_E_INVALID_OPERATION, 0x80042415, -EINVAL, "VDS_E_INVALID_OPERATION" },
+	{ VDS_E_DISK_IN_USE_BY_VOLUME, 0x8004244C, -EEXIST,
+	  "VDS_E_DISK_IN_USE_BY_VOLUME" },
+	{ VDS_E_DEVICE_IN_USE, 0x80042413, -EBUSY, "VDS_E_DEVICE_IN_USE" },
+	{ VDS_E_ANOTHER_CALL_IN_PROGRESS, 0x80042404, -EALREADY,
+	  "VDS_E_ANOTHER_CALL_IN_PROGRESS" },
+	{ VDS_E_OBJECT_DELETED, 0x8004240B, -ENODEV, "VDS_E_OBJECT_DELETED" },
+	{ VDS_E_PLEX_LAST_ACTIVE, 0x80042548, -EBUSY, "VDS_E_PLEX_LAST_ACTIVE" },
+	{ VDS_E_OPERATION_CANCELED, 0x8004240D, -ECANCELED,
+	  "VDS_E_OPERATION_CANCELED" },
+	{ VDS_E_CANCEL_TOO_LATE, 0x8004240C, -ESRCH, "VDS_E_CANCEL_TOO_LATE" },
+	{ VDS_S_GPT_BOOT_MIRRORED_TO_MBR, 0x80042469, 0,
+	  "VDS_S_GPT_BOOT_MIRRORED_TO_MBR" },
+	{ VDS_S_OK, 0, 0, "VDS_S_OK" },
+};
+
+/* Each code has its real value, its documented errno and its name. */
+static void vdsplex_test_hresult_errno(struct kunit *test)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(hresult_cases); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, hresult_cases[i].hresult,
+				    hresult_cases[i].value, "%s",
+				    hresult_cases[i].name);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    vdsplex_hresult_errno(hresult_cases[i].hresult),
+				    hresult_cases[i].err, "%s",
+				    hresult_cases[i].name);
+		KUNIT_EXPECT_STREQ(test,
+				   vdsplex_hresult_name(hresult_cases[i].hresult),
+				   hresult_cases[i].name);
+	}
+	/*
+	 * errno back to the code: unique but for EBUSY (DEVICE_IN_USE,
+	 * PLEX_LAST_ACTIVE: different calls), EIO (NOT_HEALTHY) and 0.
+	 */
+	for (i = 0; i < ARRAY_SIZE(hresult_cases); i++)
+		for (j = i + 1; j < ARRAY_SIZE(hresult_cases); j++)
+			if (hresult_cases[i].err == hresult_cases[j].err)
+				KUNIT_EXPECT_TRUE_MSG(test,
+						      hresult_cases[i].err == -EBUSY ||
+						      hresult_cases[i].err == 0,
+						      "%s and %s share an errno",
+						      hresult_cases[i].name,
+						      hresult_cases[j].name);
+	KUNIT_EXPECT_EQ(test, vdsplex_hresult_errno(0x80041234), -EIO);
+	KUNIT_EXPECT_STREQ(test, vdsplex_hresult_name(0x80041234), "unknown");
+	/* the _S_ code has the severity bit: never test by sign */
+	KUNIT_EXPECT_TRUE(test, VDS_S_GPT_BOOT_MIRRORED_TO_MBR & 0x80000000U);
+}
+
+enum op_event { EV_COMPLETE, EV_CANCEL, EV_RELEASE, EV_REMOVE, EV_NR };
+
+struct op_order {
+	char desc[48];
+	enum op_event ev[EV_NR];
+};
+
+static struct op_order op_orders[24];
+
+static void op_orders_fill(void)
+{
+	static const char * const names[] = { "complete", "cancel", "release",
+					      "remove" };
+	unsigned int n = 0, a, b, c, d;
+
+	for (a = 0; a < EV_NR; a++)
+		for (b = 0; b < EV_NR; b++)
+			for (c = 0; c < EV_NR; c++)
+				for (d = 0; d < EV_NR; d++) {
+					struct op_order *o = &op_orders[n];
+
+					if (a == b || a == c || a == d ||
+					    b == c || b == d || c == d)
+						continue;
+					o->ev[0] = a;
+					o->ev[1] = b;
+					o->ev[2] = c;
+					o->ev[3] = d;
+					snprintf(o->desc, sizeof(o->desc),
+						 "%s,%s,%s,%s", names[a],
+						 names[b], names[c], names[d]);
+					n++;
+				}
+}
+
+static const void *op_order_gen(const void *prev, char *desc)
+{
+	const struct op_order *o = prev ? (const struct op_order *)prev + 1 :
+					  op_orders;
+
+	if (!prev)
+		op_orders_fill();
+	if (o >= op_orders + ARRAY_SIZE(op_orders))
+		return NULL;
+	strscpy(desc, o->desc, KUNIT_PARAM_DESC_SIZE);
+	return o;
+}
+
+static struct fixture *op_fixture;
+
+/* The volume side of a cancel, as __vdsplex_cancel() does it. */
+static u32 op_test_cancel(struct vdsplex_op *op)
+{
+	struct fixture *f = op_fixture;
+	unsigned long flags;
+	unsigned int i;
+	u32 hr = VDS_E_OPERATION_CANCELED;
+
+	spin_lock_irqsave(&f->vol->state_lock, flags);
+	if (f->vol->op != op)
+		hr = VDS_E_CANCEL_TOO_LATE;
+	for (i = 0; hr == VDS_E_OPERATION_CANCELED && i < f->ctx->nr_legs; i++)
+		__vdsplex_op_target_done(f->vol, f->ctx->legs[i].plex,
+					 VDS_E_OPERATION_CANCELED);
+	spin_unlock_irqrestore(&f->vol->state_lock, flags);
+	return hr;
+}
+
+/*
+ * An AddPlex of plexes 1 and 2 on a fixture volume, driven through complete
+ * (both reach in sync), cancel, release of the handle and volume removal
+ * in every order: the first of complete/cancel/remove decides the result,
+ * later cancels are too late, release changes nothing, and the references
+ * come back to the volume's last_op and the test's own.
+ */
+static void vdsplex_test_op_orders(struct kunit *test)
+{
+	const struct op_order *o = test->param_value;
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_async_status st;
+	struct vdsplex_op *op;
+	unsigned long flags;
+	u32 want_hr = 0, want_state = VDSPLEX_ASYNC_RUNNING;
+	bool handle = true;
+	unsigned int i, k;
+
+	op_fixture = f;
+	op = vdsplex_op_create(MKDEV(253, 9), FIX_LEN, op_test_cancel);
+	KUNIT_ASSERT_NOT_NULL(test, op);
+	vdsplex_op_get(op);		/* the handle */
+	spin_lock_irqsave(&f->vol->state_lock, flags);
+	for (i = 1; i < 3; i++) {
+		f->ctx->legs[i].plex->state = VDSPLEX_PLEX_RECOVERING;
+		f->ctx->legs[i].plex->added = true;
+		vdsplex_op_add_plex(op, f->ctx->legs[i].plex->id);
+	}
+	vdsplex_op_get(op);		/* the volume's */
+	f->vol->op = op;
+	f->vol->op_pending = 2;
+	spin_unlock_irqrestore(&f->vol->state_lock, flags);
+
+	for (k = 0; k < EV_NR; k++) {
+		u32 hr;
+
+		vdsplex_op_status(op, &st);
+		KUNIT_EXPECT_EQ(test, st.state, want_state);
+		KUNIT_EXPECT_EQ(test, vdsplex_op_running(op),
+				want_state == VDSPLEX_ASYNC_RUNNING);
+		KUNIT_EXPECT_EQ(test, completion_done(&op->ended),
+				want_state != VDSPLEX_ASYNC_RUNNING);
+		if (want_state == VDSPLEX_ASYNC_RUNNING)
+			KUNIT_EXPECT_LT(test, st.percent, 100);
+		switch (o->ev[k]) {
+		case EV_COMPLETE:
+			spin_lock_irqsave(&f->vol->state_lock, flags);
+			for (i = 1; i < 3; i++) {
+				struct vdsplex_plex *p = f->ctx->legs[i].plex;
+
+				if (!p->added)
+					continue;
+				p->state = VDSPLEX_PLEX_ALIVE;
+				__vdsplex_op_target_done(f->vol, p, VDS_S_OK);
+			}
+			spin_unlock_irqrestore(&f->vol->state_lock, flags);
+			if (want_state == VDSPLEX_ASYNC_RUNNING)
+				want_state = VDSPLEX_ASYNC_SUCCEEDED;
+			break;
+		case EV_CANCEL:
+			hr = vdsplex_op_do_cancel(op);
+			if (want_state == VDSPLEX_ASYNC_RUNNING) {
+				want_state = VDSPLEX_ASYNC_CANCELED;
+				want_hr = VDS_E_OPERATION_CANCELED;
+				KUNIT_EXPECT_EQ(test, hr, VDS_E_OPERATION_CANCELED);
+			} else {
+				KUNIT_EXPECT_EQ(test, hr,
+						want_state == VDSPLEX_ASYNC_CANCELED ?
+						VDS_E_OPERATION_CANCELED :
+						VDS_E_CANCEL_TOO_LATE);
+			}
+			break;
+		case EV_RELEASE:
+			vdsplex_op_put(op);
+			handle = false;
+			break;
+		case EV_REMOVE:
+			spin_lock_irqsave(&f->vol->state_lock, flags);
+			__vdsplex_op_finish(f->ctx, VDS_E_OBJECT_DELETED);
+			spin_unlock_irqrestore(&f->vol->state_lock, flags);
+			if (want_state == VDSPLEX_ASYNC_RUNNING) {
+				want_state = VDSPLEX_ASYNC_FAILED;
+				want_hr = VDS_E_OBJECT_DELETED;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	vdsplex_op_status(op, &st);
+	KUNIT_EXPECT_EQ(test, st.state, want_state);
+	KUNIT_EXPECT_EQ(test, st.hresult, want_hr);
+	KUNIT_EXPECT_EQ(test, st.percent, 100);
+	KUNIT_EXPECT_TRUE(test, completion_done(&op->ended));
+	KUNIT_EXPECT_NULL(test, f->vol->op);
+	KUNIT_EXPECT_PTR_EQ(test, f->vol->last_op, op);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_FALSE(test, f->ctx->legs[i].plex->added);
+	KUNIT_EXPECT_FALSE(test, handle);
+	/* the creator's reference and the volume's last_op remain */
+	KUNIT_EXPECT_EQ(test, kref_read(&op->kref), 2);
+	vdsplex_op_put(op);
+}
+
+/* One target dies, the other reaches in sync: the operation succeeds. */
+static void vdsplex_test_op_partial(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_async_wait w = { .size = sizeof(w) };
+	struct vdsplex_async_status st;
+	struct vdsplex_op *op;
+	unsigned long flags;
+	unsigned int i;
+
+	op = vdsplex_op_create(MKDEV(253, 9), FIX_LEN, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, op);
+	spin_lock_irqsave(&f->vol->state_lock, flags);
+	for (i = 1; i < 3; i++) {
+		f->ctx->legs[i].plex->state = VDSPLEX_PLEX_RECOVERING;
+		f->ctx->legs[i].plex->added = true;
+		vdsplex_op_add_plex(op, f->ctx->legs[i].plex->id);
+	}
+	vdsplex_op_get(op);
+	f->vol->op = op;
+	f->vol->op_pending = 2;
+	/* progress: plex 1 has 50 of 125 regions, plex 2 has 25 */
+	f->ctx->legs[1].plex->synced = 50;
+	f->ctx->legs[2].plex->synced = 25;
+	__vdsplex_op_progress(f->ctx);
+	spin_unlock_irqrestore(&f->vol->state_lock, flags);
+	vdsplex_op_status(op, &st);
+	KUNIT_EXPECT_EQ(test, st.percent, 30);
+	KUNIT_EXPECT_EQ(test, st.done_sectors, 300);
+	KUNIT_EXPECT_EQ(test, st.total_sectors, FIX_LEN);
+	/* without a cancel function, a cancel is refused as too late */
+	KUNIT_EXPECT_EQ(test, vdsplex_op_do_cancel(op), VDS_E_CANCEL_TOO_LATE);
+
+	spin_lock_irqsave(&f->vol->state_lock, flags);
+	__vdsplex_plex_fail(f->vol, f->ctx->legs[2].plex);
+	spin_unlock_irqrestore(&f->vol->state_lock, flags);
+	KUNIT_EXPECT_TRUE(test, vdsplex_op_running(op));
+	spin_lock_irqsave(&f->vol->state_lock, flags);
+	f->ctx->legs[1].plex->state = VDSPLEX_PLEX_ALIVE;
+	__vdsplex_op_target_done(f->vol, f->ctx->legs[1].plex, VDS_S_OK);
+	spin_unlock_irqrestore(&f->vol->state_lock, flags);
+	vdsplex_op_status(op, &st);
+	KUNIT_EXPECT_EQ(test, st.state, VDSPLEX_ASYNC_SUCCEEDED);
+	KUNIT_EXPECT_EQ(test, st.done_sectors, FIX_LEN);
+	KUNIT_EXPECT_EQ(test, op->nr_in_sync, 1);
+	KUNIT_EXPECT_EQ(test, op->nr_plexes, 2);
+	KUNIT_EXPECT_TRUE(test, vdsplex_async_wait_valid(&w));
+	vdsplex_op_put(op);
+}
+
+/* Every target fails: the operation fails with ERROR_IO_DEVICE. */
+static void vdsplex_test_op_all_failed(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_op *op = vdsplex_op_create(MKDEV(253, 9), FIX_LEN, NULL);
+	unsigned long flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, op);
+	spin_lock_irqsave(&f->vol->state_lock, flags);
+	f->ctx->legs[1].plex->state = VDSPLEX_PLEX_RECOVERING;
+	f->ctx->legs[1].plex->added = true;
+	vdsplex_op_get(op);
+	f->vol->op = op;
+	f->vol->op_pending = 1;
+	__vdsplex_plex_fail(f->vol, f->ctx->legs[1].plex);
+	/* a second failure of a plex no longer in the operation is ignored */
+	__vdsplex_plex_fail(f->vol, f->ctx->legs[1].plex);
+	spin_unlock_irqrestore(&f->vol->state_lock, flags);
+	KUNIT_EXPECT_EQ(test, op->state, VDSPLEX_ASYNC_FAILED);
+	KUNIT_EXPECT_EQ(test, op->hresult, VDSPLEX_E_IO_DEVICE);
+	KUNIT_EXPECT_EQ(test, f->vol->op_pending, 0);
+	/* ending twice keeps the first result */
+	KUNIT_EXPECT_FALSE(test, vdsplex_op_end(op, VDS_S_OK));
+	KUNIT_EXPECT_EQ(test, op->hresult, VDSPLEX_E_IO_DEVICE);
+	vdsplex_op_put(op);
+}
+
+/* A field of an ioctl struct set to a bad value. */
+struct bad_field {
+	const char *desc;
+	size_t off;
+	size_t size;
+	u64 val;
+};
+
+static void set_field(void *s, const struct bad_field *b)
+{
+	switch (b->size) {
+	case 1:
+		*(u8 *)(s + b->off) = b->val;
+		break;
+	case 4:
+		*(u32 *)(s + b->off) = b->val;
+		break;
+	default:
+		*(u64 *)(s + b->off) = b->val;
+		break;
+	}
+}
+
+static const struct bad_field bad_add[] = {
+	{ "size=0", offsetof(struct vdsplex_ioc_add_plex, size),
+	  sizeof_field(struct vdsplex_ioc_add_plex, size), 0 },
+	{ "size=56", offsetof(struct vdsplex_ioc_add_plex, size),
+	  sizeof_field(struct vdsplex_ioc_add_plex, size), 56 },
+	{ "flags=1", offsetof(struct vdsplex_ioc_add_plex, flags),
+	  sizeof_field(struct vdsplex_ioc_add_plex, flags), 1 },
+	{ "vol_major=4096", offsetof(struct vdsplex_ioc_add_plex, vol_major),
+	  sizeof_field(struct vdsplex_ioc_add_plex, vol_major), 4096 },
+	{ "vol_minor=1 << 20", offsetof(struct vdsplex_ioc_add_plex, vol_minor),
+	  sizeof_field(struct vdsplex_ioc_add_plex, vol_minor), 1 << 20 },
+	{ "nr_extents=0", offsetof(struct vdsplex_ioc_add_plex, nr_extents),
+	  sizeof_field(struct vdsplex_ioc_add_plex, nr_extents), 0 },
+	{ "nr_extents=33", offsetof(struct vdsplex_ioc_add_plex, nr_extents),
+	  sizeof_field(struct vdsplex_ioc_add_plex, nr_extents), 33 },
+	{ "extent_size=80", offsetof(struct vdsplex_ioc_add_plex, extent_size),
+	  sizeof_field(struct vdsplex_ioc_add_plex, extent_size), 80 },
+	{ "extents=0", offsetof(struct vdsplex_ioc_add_plex, extents),
+	  sizeof_field(struct vdsplex_ioc_add_plex, extents), 0 },
+	{ "reserved[0]=1", offsetof(struct vdsplex_ioc_add_plex, reserved[0]),
+	  sizeof_field(struct vdsplex_ioc_add_plex, reserved[0]), 1 },
+	{ "reserved[1]=1ULL << 63", offsetof(struct vdsplex_ioc_add_plex, reserved[1]),
+	  sizeof_field(struct vdsplex_ioc_add_plex, reserved[1]), 1ULL << 63 },
+};
+
+static const struct bad_field bad_extent[] = {
+	{ "major=0", offsetof(struct vdsplex_extent, major),
+	  sizeof_field(struct vdsplex_extent, major), 0 },
+	{ "minor=1 << 20", offsetof(struct vdsplex_extent, minor),
+	  sizeof_field(struct vdsplex_extent, minor), 1 << 20 },
+	{ "reserved=1", offsetof(struct vdsplex_extent, reserved),
+	  sizeof_field(struct vdsplex_extent, reserved), 1 },
+	{ "identity[0]=' '", offsetof(struct vdsplex_extent, identity[0]),
+	  sizeof_field(struct vdsplex_extent, identity[0]), ' ' },
+	{ "identity[5]='\\t'", offsetof(struct vdsplex_extent, identity[5]),
+	  sizeof_field(struct vdsplex_extent, identity[5]), '\t' },
+	{ "identity[20]='x'", offsetof(struct vdsplex_extent, identity[20]),
+	  sizeof_field(struct vdsplex_extent, identity[20]), 'x' },	/* after the NUL */
+	{ "identity[63]='x'", offsetof(struct vdsplex_extent, identity[63]),
+	  sizeof_field(struct vdsplex_extent, identity[63]), 'x' },
+};
+
+static const struct bad_field bad_query[] = {
+	{ "size=72", offsetof(struct vdsplex_ioc_query_plexes, size),
+	  sizeof_field(struct vdsplex_ioc_query_plexes, size), 72 },
+	{ "flags=4", offsetof(struct vdsplex_ioc_query_plexes, flags),
+	  sizeof_field(struct vdsplex_ioc_query_plexes, flags), 4 },
+	{ "plex_size=8", offsetof(struct vdsplex_ioc_query_plexes, plex_size),
+	  sizeof_field(struct vdsplex_ioc_query_plexes, plex_size), 8 },
+	{ "plexes=0", offsetof(struct vdsplex_ioc_query_plexes, plexes),
+	  sizeof_field(struct vdsplex_ioc_query_plexes, plexes), 0 },
+	{ "reserved[1]=1", offsetof(struct vdsplex_ioc_query_plexes, reserved[1]),
+	  sizeof_field(struct vdsplex_ioc_query_plexes, reserved[1]), 1 },
+};
+
+static const struct bad_field bad_plex[] = {
+	{ "size=1", offsetof(struct vdsplex_ioc_plex, size),
+	  sizeof_field(struct vdsplex_ioc_plex, size), 1 },
+	{ "flags=1", offsetof(struct vdsplex_ioc_plex, flags),
+	  sizeof_field(struct vdsplex_ioc_plex, flags), 1 },
+	{ "vol_major=0", offsetof(struct vdsplex_ioc_plex, vol_major),
+	  sizeof_field(struct vdsplex_ioc_plex, vol_major), 0 },
+	{ "reserved[0]=1", offsetof(struct vdsplex_ioc_plex, reserved[0]),
+	  sizeof_field(struct vdsplex_ioc_plex, reserved[0]), 1 },
+	{ "identity[0]=0", offsetof(struct vdsplex_ioc_plex, identity[0]),
+	  sizeof_field(struct vdsplex_ioc_plex, identity[0]), 0 },	/* empty name */
+	{ "identity[3]=' '", offsetof(struct vdsplex_ioc_plex, identity[3]),
+	  sizeof_field(struct vdsplex_ioc_plex, identity[3]), ' ' },
+};
+
+static const struct bad_field bad_open[] = {
+	{ "size=8", offsetof(struct vdsplex_ioc_open_async, size),
+	  sizeof_field(struct vdsplex_ioc_open_async, size), 8 },
+	{ "flags=1", offsetof(struct vdsplex_ioc_open_async, flags),
+	  sizeof_field(struct vdsplex_ioc_open_async, flags), 1 },
+	{ "reserved[1]=1", offsetof(struct vdsplex_ioc_open_async, reserved[1]),
+	  sizeof_field(struct vdsplex_ioc_open_async, reserved[1]), 1 },
+};
+
+static const struct bad_field bad_version[] = {
+	{ "size=0", offsetof(struct vdsplex_ioc_version, size),
+	  sizeof_field(struct vdsplex_ioc_version, size), 0 },
+	{ "flags=1", offsetof(struct vdsplex_ioc_version, flags),
+	  sizeof_field(struct vdsplex_ioc_version, flags), 1 },
+	{ "reserved[4]=1", offsetof(struct vdsplex_ioc_version, reserved[4]),
+	  sizeof_field(struct vdsplex_ioc_version, reserved[4]), 1 },
+};
+
+static const struct bad_field bad_wait[] = {
+	{ "size=16", offsetof(struct vdsplex_async_wait, size),
+	  sizeof_field(struct vdsplex_async_wait, size), 16 },
+	{ "flags=1", offsetof(struct vdsplex_async_wait, flags),
+	  sizeof_field(struct vdsplex_async_wait, flags), 1 },
+	{ "state=1", offsetof(struct vdsplex_async_wait, state),
+	  sizeof_field(struct vdsplex_async_wait, state), 1 },
+	{ "plex_id[31]=1", offsetof(struct vdsplex_async_wait, plex_id[31]),
+	  sizeof_field(struct vdsplex_async_wait, plex_id[31]), 1 },
+	{ "reserved[1]=1", offsetof(struct vdsplex_async_wait, reserved[1]),
+	  sizeof_field(struct vdsplex_async_wait, reserved[1]), 1 },
+};
+
+typedef bool (*valid_fn)(const void *s);
+
+static bool add_ok(const void *s) { return vdsplex_ioc_add_plex_valid(s); }
+static bool ext_ok(const void *s) { return vdsplex_extent_valid(s); }
+static bool query_ok(const void *s) { return vdsplex_ioc_query_valid(s); }
+static bool ident_ok(const void *s) { return vdsplex_ioc_plex_valid(s, true); }
+static bool open_ok(const void *s) { return vdsplex_ioc_open_async_valid(s); }
+static bool version_ok(const void *s) { return vdsplex_ioc_version_valid(s); }
+static bool wait_ok(const void *s) { return vdsplex_async_wait_valid(s); }
+
+/* The good request passes; each bad field alone makes it fail. */
+static void check_bad(struct kunit *test, const char *what, const void *good,
+		      size_t size, const struct bad_field *table,
+		      unsigned int n, valid_fn valid)
+{
+	void *s = kunit_kmalloc(test, size, GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	memcpy(s, good, size);
+	KUNIT_ASSERT_TRUE_MSG(test, valid(s), "good %s", what);
+	for (i = 0; i < n; i++) {
+		memcpy(s, good, size);
+		set_field(s, &table[i]);
+		KUNIT_EXPECT_FALSE_MSG(test, valid(s), "%s %s", what,
+				       table[i].desc);
+	}
+}
+
+static void vdsplex_test_ioctl_structs(struct kunit *test)
+{
+	struct vdsplex_ioc_add_plex add = {
+		.size = sizeof(add), .vol_major = 253, .vol_minor = 0,
+		.nr_extents = 1, .extent_size = sizeof(struct vdsplex_extent),
+		.extents = 0x1000,
+	};
+	struct vdsplex_extent ext = {
+		.major = 1, .minor = 2, .offset = 8, .identity = "wwn-0x5000",
+	};
+	struct vdsplex_ioc_query_plexes query = {
+		.size = sizeof(query), .vol_major = 253, .nr_plexes = 2,
+		.plex_size = sizeof(struct vdsplex_plex_info), .plexes = 0x1000,
+	};
+	struct vdsplex_ioc_plex plex = {
+		.size = sizeof(plex), .vol_major = 253, .vol_minor = 1,
+		.index = 3, .identity = "name",
+	};
+	struct vdsplex_ioc_open_async open = {
+		.size = sizeof(open), .vol_major = 253, .vol_minor = 1,
+	};
+	struct vdsplex_ioc_version version = { .size = sizeof(version) };
+	struct vdsplex_async_wait wait = { .size = sizeof(wait),
+					   .timeout_ms = 5 };
+	struct vdsplex_ioc_plex remove = plex;
+
+	check_bad(test, "add", &add, sizeof(add), bad_add,
+		  ARRAY_SIZE(bad_add), add_ok);
+	check_bad(test, "ext", &ext, sizeof(ext), bad_extent,
+		  ARRAY_SIZE(bad_extent), ext_ok);
+	check_bad(test, "query", &query, sizeof(query), bad_query,
+		  ARRAY_SIZE(bad_query), query_ok);
+	check_bad(test, "plex", &plex, sizeof(plex), bad_plex,
+		  ARRAY_SIZE(bad_plex), ident_ok);
+	check_bad(test, "open", &open, sizeof(open), bad_open,
+		  ARRAY_SIZE(bad_open), open_ok);
+	check_bad(test, "version", &version, sizeof(version), bad_version,
+		  ARRAY_SIZE(bad_version), version_ok);
+	check_bad(test, "wait", &wait, sizeof(wait), bad_wait,
+		  ARRAY_SIZE(bad_wait), wait_ok);
+	/* REMOVE_PLEX takes no identity; an empty query needs no array */
+	KUNIT_EXPECT_FALSE(test, vdsplex_ioc_plex_valid(&remove, false));
+	memset(remove.identity, 0, sizeof(remove.identity));
+	KUNIT_EXPECT_TRUE(test, vdsplex_ioc_plex_valid(&remove, false));
+	query.nr_plexes = 0;
+	query.plexes = 0;
+	KUNIT_EXPECT_TRUE(test, vdsplex_ioc_query_valid(&query));
+	/* an extent may have no identity */
+	memset(ext.identity, 0, sizeof(ext.identity));
+	KUNIT_EXPECT_TRUE(test, vdsplex_extent_valid(&ext));
+	KUNIT_EXPECT_FALSE(test, vdsplex_devno_valid(0, 0));
+	KUNIT_EXPECT_TRUE(test, vdsplex_devno_valid(4095, (1 << 20) - 1));
+}
+
+/* The layout userspace relies on: no implicit padding, 8-byte multiples. */
+static void vdsplex_test_ioctl_layout(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_ioc_version), 48);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_extent), 88);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_ioc_add_plex), 64);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_plex_info), 152);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_ioc_query_plexes), 64);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_ioc_plex), 104);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_ioc_open_async), 40);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_async_status), 64);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_async_wait), 304);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_async_cancel), 32);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vdsplex_ioc_add_plex, extents), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct vdsplex_plex_info, identity), 16);
+}
+
+static void vdsplex_test_identity(struct kunit *test)
+{
+	char name[VDSPLEX_IDENTITY_LEN] = "dm-uuid-LVM-abc";
+
+	KUNIT_EXPECT_TRUE(test, vdsplex_identity_valid(name, sizeof(name), false));
+	memset(name, 0, sizeof(name));
+	KUNIT_EXPECT_TRUE(test, vdsplex_identity_valid(name, sizeof(name), true));
+	KUNIT_EXPECT_FALSE(test, vdsplex_identity_valid(name, sizeof(name), false));
+	memset(name, 'a', sizeof(name) - 1);
+	KUNIT_EXPECT_TRUE(test, vdsplex_identity_valid(name, sizeof(name), false));
+	name[sizeof(name) - 1] = 'a';
+	KUNIT_EXPECT_FALSE(test, vdsplex_identity_valid(name, sizeof(name), false));
+	KUNIT_EXPECT_FALSE(test, vdsplex_identity_valid("a\x7f", 3, false));
+	KUNIT_EXPECT_FALSE(test, vdsplex_identity_valid("two words", 10, false));
+}
+
+static struct kunit_case vdsplex_async_test_cases[] = {
+	KUNIT_CASE(vdsplex_test_hresult_errno),
+	KUNIT_CASE_PARAM(vdsplex_test_op_orders, op_order_gen),
+	KUNIT_CASE(vdsplex_test_op_partial),
+	KUNIT_CASE(vdsplex_test_op_all_failed),
+	KUNIT_CASE(vdsplex_test_ioctl_structs),
+	KUNIT_CASE(vdsplex_test_ioctl_layout),
+	KUNIT_CASE(vdsplex_test_identity),
+	{}
+};
+
+static struct kunit_suite vdsplex_async_suite = {
+	.name = "vdsplex-async",
+	.exit = fixture_exit,
+	.test_cases = vdsplex_async_test_cases,
+};
+
 kunit_test_suites(&vdsplex_parse_suite, &vdsplex_volume_suite,
-		  &vdsplex_resync_suite);
+		  &vdsplex_resync_suite, &vdsplex_async_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dm-vdsplex");
 MODULE_LICENSE("GPL");

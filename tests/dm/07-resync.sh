@@ -25,10 +25,11 @@ fio "${job[@]}" --filename=/dev/ram2 --verify_only --output=/tmp/verify.out ||
 grep -q 'err= 0' /tmp/verify.out || fail "fio reported errors"
 plexes_equal $len /dev/ram0:0 /dev/ram1:0 /dev/ram2:0
 
-# Two plexes, one pass: every region is copied once for both.
+# Two plexes, one pass (one ADD_PLEX with two extents): every region is
+# copied once for both.  A second AddPlex while one runs is refused.
 dmsetup message v 0 pause_resync
-dmsetup message v 0 add_plex /dev/ram3
-dmsetup message v 0 add_plex /dev/ram4 0
+ioctl_expect VDS_S_OK add /dev/mapper/v /dev/ram3 /dev/ram4@0 --close
+expect_msg_fails v add_plex /dev/ram4 1
 expect_eq "$(health v)" AAAaa "health with two plexes added while paused"
 expect_eq "$(status_field v 4)" frozen "sync_action while paused"
 dmsetup message v 0 resume_resync

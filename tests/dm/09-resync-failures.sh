@@ -11,8 +11,7 @@ dmsetup create v --table "0 $len vdsplex - 2048 2 /dev/mapper/s0 0 /dev/ram1 0 2
 ev=$(dmsetup info -c --noheadings -o events v)
 wait_idle v 300
 [ "$(dmsetup info -c --noheadings -o events v)" -gt "$ev" ] || fail "no dm event when the resync finished"
-dmsetup message v 0 add_plex /dev/mapper/t3
-dmsetup message v 0 add_plex /dev/ram2
+ioctl_expect VDS_S_OK add /dev/mapper/v /dev/mapper/t3 /dev/ram2 --close
 sleep 2
 dmsetup suspend t3
 dmsetup load t3 --table "0 $len error"
