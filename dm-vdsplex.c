@@ -949,6 +949,7 @@ static void vdsplex_presuspend(struct dm_target *ti)
 	struct vdsplex_volume *vol = ctx->vol;
 
 	mutex_lock(&vol->lock);
+	ctx->quiesced = true;
 	if (vol->active == ctx)
 		vdsplex_resync_stop(vol);
 	mutex_unlock(&vol->lock);
@@ -968,6 +969,7 @@ static void vdsplex_resume(struct dm_target *ti)
 	int r = 0;
 
 	mutex_lock(&vol->lock);
+	ctx->quiesced = false;
 	if (vol->active == ctx)
 		r = vdsplex_resync_start(ctx);
 	mutex_unlock(&vol->lock);

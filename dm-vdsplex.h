@@ -47,7 +47,7 @@
 struct vdsplex_op;
 
 #define VDSPLEX_VERSION_MAJOR	0
-#define VDSPLEX_VERSION_MINOR	2
+#define VDSPLEX_VERSION_MINOR	3
 #define VDSPLEX_VERSION_PATCH	0
 
 #define VDSPLEX_MAX_PLEXES		32
@@ -287,6 +287,8 @@ struct vdsplex_leg {
  * @resync_rate: the cap in KiB/s (0 = unlimited) when @rate_set; as
  *	@read_policy.
  * @nosync: the table carried nosync.
+ * @quiesced: between presuspend and resume (or presuspend_undo): the plex
+ *	set may not change; protected by vol->lock.
  */
 struct vdsplex_ctx {
 	struct dm_target *ti;
@@ -299,6 +301,7 @@ struct vdsplex_ctx {
 	bool rate_set;
 	u32 resync_rate;
 	bool nosync;
+	bool quiesced;
 };
 
 /**

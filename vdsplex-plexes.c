@@ -25,8 +25,8 @@
  * @ctx: the table instance a message or call is for.
  * @what: the operation, for the log.
  *
- * It must be the resumed instance, not suspended, and no inactive table
- * may be loaded (it would not know the change).
+ * It must be the resumed instance, not suspended nor being suspended, and
+ * no inactive table may be loaded (it would not know the change).
  *
  * Context: process; vol->lock held.
  * Return: 0 or VDS_E_VOLUME_NOT_ONLINE.
@@ -36,7 +36,7 @@ u32 vdsplex_check_online(struct vdsplex_ctx *ctx, const char *what)
 	struct vdsplex_volume *vol = ctx->vol;
 
 	lockdep_assert_held(&vol->lock);
-	if (vol->active != ctx || dm_suspended(ctx->ti)) {
+	if (vol->active != ctx || ctx->quiesced || dm_suspended(ctx->ti)) {
 		DMWARN("%s: %s: the volume is not online (suspended or not resumed)",
 		       dm_device_name(vol->md), what);
 		return VDS_E_VOLUME_NOT_ONLINE;
@@ -145,6 +145,19 @@ static void vdsplex_detach_leg(struct vdsplex_ctx *ctx, unsigned int idx,
 	__vdsplex_plex_put(leg.plex);
 }
 
+/* The device number @path names ("major:minor" or a path), or 0. */
+static dev_t vdsplex_path_devt(const char *path)
+{
+	unsigned int major, minor;
+	dev_t devt;
+	char dummy;
+
+	if (sscanf(path, "%u:%u%c", &major, &minor, &dummy) == 2)
+		return major < (1U << (32 - MINORBITS)) && minor <= MINORMASK ?
+		       MKDEV(major, minor) : 0;
+	return lookup_bdev(path, &devt) ? 0 : devt;
+}
+
 /*
  * Open new plex @k (table position @pos) and check it against the plexes
  * before it (@devt/@offset hold @pos entries, the new one is added).
@@ -163,6 +176,12 @@ static u32 vdsplex_open_new_plex(struct vdsplex_ctx *ctx,
 	char *err;
 	int r;
 
+	if (vdsplex_path_devt(np->path) == vol->devt) {
+		/* dm_get_device() refuses it with a plain -EINVAL */
+		DMWARN("%s: add_plex: '%s' is the volume itself", name,
+		       np->path);
+		return VDS_E_DISK_IN_USE_BY_VOLUME;
+	}
 	r = dm_get_device(ti, np->path, dm_table_get_mode(ti->table), devp);
 	if (r) {
 		DMWARN("%s: add_plex: cannot open device '%s' (%d)", name,
@@ -193,9 +212,10 @@ static u32 vdsplex_open_new_plex(struct vdsplex_ctx *ctx,
 	}
 	/*
 	 * DM opens every device with one shared holder, so a device another
-	 * mapped device uses opens fine here; its holder count tells.
+	 * mapped device uses opens fine here; its holder count tells.  One
+	 * claim counts once on a partition and twice on a whole disk.
 	 */
-	if (!known && READ_ONCE(bdev->bd_holders) > 1) {
+	if (!known && READ_ONCE(bdev->bd_holders) > (bdev_is_partition(bdev) ? 1 : 2)) {
 		DMWARN("%s: add_plex: '%s' is in use by another mapped device",
 		       name, np->path);
 		return VDS_E_DEVICE_IN_USE;

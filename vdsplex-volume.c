@@ -321,6 +321,7 @@ void __vdsplex_op_target_done(struct vdsplex_volume *vol,
 	vol->op = NULL;
 	vdsplex_raise_event(vol);
 }
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_op_target_done);
 
 /**
  * __vdsplex_op_finish() - end the running AddPlex with @hresult.
@@ -348,6 +349,7 @@ void __vdsplex_op_finish(struct vdsplex_ctx *ctx, u32 hresult)
 	vol->op_pending = 0;
 	vdsplex_raise_event(vol);
 }
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_op_finish);
 
 /**
  * __vdsplex_op_progress() - publish the running AddPlex's progress.
@@ -376,6 +378,7 @@ void __vdsplex_op_progress(struct vdsplex_ctx *ctx)
 	}
 	vdsplex_op_progress(vol->op, done, total, vol->rate_kibs);
 }
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_op_progress);
 
 /**
  * __vdsplex_plex_fail() - mark a plex dead.
@@ -392,6 +395,7 @@ void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p)
 	p->state = VDSPLEX_PLEX_DEAD;
 	__vdsplex_op_target_done(vol, p, VDSPLEX_E_IO_DEVICE);
 }
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_plex_fail);
 
 static void vdsplex_event_work(struct work_struct *work)
 {

@@ -1077,8 +1077,8 @@ static const struct bad_field bad_add[] = {
 };
 
 static const struct bad_field bad_extent[] = {
-	{ "major=0", offsetof(struct vdsplex_extent, major),
-	  sizeof_field(struct vdsplex_extent, major), 0 },
+	{ "major=4096", offsetof(struct vdsplex_extent, major),
+	  sizeof_field(struct vdsplex_extent, major), 4096 },
 	{ "minor=1 << 20", offsetof(struct vdsplex_extent, minor),
 	  sizeof_field(struct vdsplex_extent, minor), 1 << 20 },
 	{ "reserved=1", offsetof(struct vdsplex_extent, reserved),
@@ -1111,8 +1111,8 @@ static const struct bad_field bad_plex[] = {
 	  sizeof_field(struct vdsplex_ioc_plex, size), 1 },
 	{ "flags=1", offsetof(struct vdsplex_ioc_plex, flags),
 	  sizeof_field(struct vdsplex_ioc_plex, flags), 1 },
-	{ "vol_major=0", offsetof(struct vdsplex_ioc_plex, vol_major),
-	  sizeof_field(struct vdsplex_ioc_plex, vol_major), 0 },
+	{ "vol_major=~0U", offsetof(struct vdsplex_ioc_plex, vol_major),
+	  sizeof_field(struct vdsplex_ioc_plex, vol_major), ~0U },
 	{ "reserved[0]=1", offsetof(struct vdsplex_ioc_plex, reserved[0]),
 	  sizeof_field(struct vdsplex_ioc_plex, reserved[0]), 1 },
 	{ "identity[0]=0", offsetof(struct vdsplex_ioc_plex, identity[0]),

@@ -91,7 +91,8 @@ out=$(ioctl_expect VDS_E_INVALID_OPERATION add "$vol" "$big")
 dmesg | tail -n 5 | grep -q 'logical block size 4096 > 512' || fail "no log line for the block size"
 ioctl_expect VDS_E_DISK_IN_USE_BY_VOLUME add "$vol" "$vol" >/dev/null
 ioctl_expect VDS_E_DISK_IN_USE_BY_VOLUME add "$vol" /dev/ram1 >/dev/null
-ioctl_expect VDS_E_DISK_IN_USE_BY_VOLUME add "$vol" /dev/ram5 /dev/ram5@100 >/dev/null
+ovl=$(loop_file ovl 80)
+ioctl_expect VDS_E_DISK_IN_USE_BY_VOLUME add "$vol" "$ovl" "$ovl@100" >/dev/null
 ioctl_expect VDS_E_DEVICE_IN_USE add "$vol" /dev/ram6 >/dev/null          # under dm "lin"
 dmsetup create w --table "0 $len vdsplex - 2048 1 /dev/ram7 0"
 ioctl_expect VDS_E_DEVICE_IN_USE add "$vol" /dev/ram7 >/dev/null          # a plex of volume w
