@@ -25,6 +25,7 @@
  * struct vdsplex_bio - per-bio data.
  * @is_read: the bio was remapped to one plex as a read.
  * @counted: a write counted in flight in its region (vdsplex_write_admit).
+ * @epoch: the in-flight epoch it was counted in.
  * @region: the region of a write.
  * @nr: number of plexes the bio was sent to.
  * @where: dm-io regions of a write, one per plex.
@@ -33,6 +34,7 @@
 struct vdsplex_bio {
 	bool is_read;
 	bool counted;
+	u8 epoch;
 	u64 region;
 	u8 nr;
 	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
@@ -494,50 +496,52 @@ static void vdsplex_write_done(unsigned long error, void *context)
 	struct bio *bio = context;
 	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
 	struct vdsplex_volume *vol = vb->plex[0]->vol;
-	bool good = false, failed = false;
+	bool discard = bio_op(bio) == REQ_OP_DISCARD;
+	bool good = !error, failed = false;
 	unsigned long flags;
 	unsigned int i;
 
+	/*
+	 * Record failures before the plexes' I/O counts drop: once they do,
+	 * remove_plex may free a plex.
+	 */
+	if (unlikely(error) && !discard) {
+		spin_lock_irqsave(&vol->state_lock, flags);
+		for (i = 0; i < vb->nr; i++)
+			if (!(error & BIT(i)) &&
+			    vb->plex[i]->state == VDSPLEX_PLEX_ALIVE)
+				good = true;
+		for (i = 0; i < vb->nr; i++) {
+			struct vdsplex_plex *p = vb->plex[i];
+
+			if (!(error & BIT(i)))
+				continue;
+			atomic_inc(&p->write_errors);
+			if (good && p->state != VDSPLEX_PLEX_DEAD) {
+				__vdsplex_plex_fail(vol, p);
+				failed = true;
+			}
+		}
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+	}
 	for (i = 0; i < vb->nr; i++)
 		vdsplex_plex_io_done(vb->plex[i]);
 	if (vb->counted)
-		vdsplex_write_finish(vol, vb->region);
-	if (likely(!error)) {
-		bio_endio(bio);
-		return;
-	}
-	if (bio_op(bio) == REQ_OP_DISCARD) {
+		vdsplex_write_finish(vol, vb->region, vb->epoch);
+
+	if (unlikely(error) && discard) {
 		/* Advisory: a plex that cannot discard keeps its data. */
 		if (error == GENMASK(vb->nr - 1, 0))
 			bio->bi_status = BLK_STS_NOTSUPP;
-		bio_endio(bio);
-		return;
-	}
-
-	spin_lock_irqsave(&vol->state_lock, flags);
-	for (i = 0; i < vb->nr; i++)
-		if (!(error & BIT(i)) &&
-		    vb->plex[i]->state == VDSPLEX_PLEX_ALIVE)
-			good = true;
-	for (i = 0; i < vb->nr; i++) {
-		struct vdsplex_plex *p = vb->plex[i];
-
-		if (!(error & BIT(i)))
-			continue;
-		atomic_inc(&p->write_errors);
-		if (good && p->state != VDSPLEX_PLEX_DEAD) {
-			__vdsplex_plex_fail(vol, p);
-			failed = true;
+	} else if (unlikely(error)) {
+		if (failed) {
+			DMERR_LIMIT("%s: write error: plex failed",
+				    dm_device_name(vol->md));
+			vdsplex_raise_event(vol);
 		}
+		if (!good)
+			bio->bi_status = BLK_STS_IOERR;
 	}
-	spin_unlock_irqrestore(&vol->state_lock, flags);
-
-	if (failed) {
-		DMERR_LIMIT("%s: write error: plex failed", dm_device_name(vol->md));
-		vdsplex_raise_event(vol);
-	}
-	if (!good)
-		bio->bi_status = BLK_STS_IOERR;
 	bio_endio(bio);
 }
 
@@ -568,7 +572,7 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 	vb->region = off >> vol->region_shift;
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (count) {
-		if (!vdsplex_write_admit(vol, vb->region, bio)) {
+		if (!vdsplex_write_admit(vol, vb->region, bio, &vb->epoch)) {
 			spin_unlock_irqrestore(&vol->state_lock, flags);
 			return DM_MAPIO_SUBMITTED;
 		}
@@ -587,7 +591,7 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 		vb->nr++;
 	}
 	if (!vb->nr && vb->counted) {
-		vdsplex_write_finish(vol, vb->region);
+		vdsplex_write_finish(vol, vb->region, vb->epoch);
 		vb->counted = false;
 	}
 	spin_unlock_irqrestore(&vol->state_lock, flags);
@@ -668,20 +672,38 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 {
 	struct vdsplex_ctx *ctx = ti->private;
 	struct vdsplex_volume *vol = ctx->vol;
-	char health[VDSPLEX_MAX_PLEXES + 1];
+	struct {
+		char health[VDSPLEX_MAX_PLEXES + 1];
+		char name[VDSPLEX_MAX_PLEXES][16];
+		sector_t offset[VDSPLEX_MAX_PLEXES];
+		bool write_mostly[VDSPLEX_MAX_PLEXES];
+		enum vdsplex_read_policy read_policy;
+		bool rate_set;
+		u32 resync_rate;
+	} c;
 	enum vdsplex_sync_action action;
 	unsigned int i, nr, nr_opt = 0;
 	unsigned long flags;
 	u64 synced, mismatch;
 	unsigned int sz = 0;
 
-	/* vol->lock keeps remove_plex from compacting the legs under us. */
-	mutex_lock(&vol->lock);
+	/*
+	 * A copy of the legs under state_lock, which remove_plex holds when
+	 * it compacts them (and before it puts the device): status never
+	 * waits for vol->lock, which a remove_plex draining a slow plex holds.
+	 */
 	spin_lock_irqsave(&vol->state_lock, flags);
 	nr = ctx->nr_legs;
-	for (i = 0; i < nr; i++)
-		health[i] = vdsplex_health_char(ctx->legs[i].plex->state);
-	health[nr] = '\0';
+	for (i = 0; i < nr; i++) {
+		c.health[i] = vdsplex_health_char(ctx->legs[i].plex->state);
+		strscpy(c.name[i], c.name[i], sizeof(c.name[i]));
+		c.offset[i] = ctx->legs[i].plex->offset;
+		c.write_mostly[i] = c.write_mostly[i];
+	}
+	c.health[nr] = '\0';
+	c.read_policy = c.read_policy;
+	c.rate_set = c.rate_set;
+	c.resync_rate = c.resync_rate;
 	action = vol->action;
 	synced = vol->synced_regions;
 	mismatch = vol->mismatch_cnt;
@@ -689,36 +711,36 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 
 	switch (type) {
 	case STATUSTYPE_INFO:
-		DMEMIT("%u %s %llu/%llu %s %llu core %u %llu", nr, health,
+		DMEMIT("%u %s %llu/%llu %s %llu core %u %llu", nr, c.health,
 		       synced, vol->nr_regions, vdsplex_action_name(action),
-		       mismatch, ctx->rate_set ? ctx->resync_rate : 0,
+		       mismatch, c.rate_set ? c.resync_rate : 0,
 		       (u64)atomic64_read(&vol->regions_resynced));
 		break;
 	case STATUSTYPE_TABLE:
 		for (i = 0; i < nr; i++) {
-			nr_opt += 2 * (health[i] == 'S' || health[i] == 'a');
-			nr_opt += 2 * ctx->legs[i].write_mostly;
+			nr_opt += 2 * (c.health[i] == 'S' || c.health[i] == 'a');
+			nr_opt += 2 * c.write_mostly[i];
 		}
-		nr_opt += 2 * (ctx->read_policy != VDSPLEX_READ_LEAST_PENDING);
-		nr_opt += 2 * ctx->rate_set;
+		nr_opt += 2 * (c.read_policy != VDSPLEX_READ_LEAST_PENDING);
+		nr_opt += 2 * c.rate_set;
 		DMEMIT("- %u %u", vol->region_size, nr);
 		for (i = 0; i < nr; i++)
-			DMEMIT(" %s %llu", ctx->legs[i].dev->name,
-			       (unsigned long long)ctx->legs[i].plex->offset);
+			DMEMIT(" %s %llu", c.name[i],
+			       (unsigned long long)c.offset[i]);
 		if (!nr_opt)
 			break;
 		DMEMIT(" %u", nr_opt);
 		for (i = 0; i < nr; i++)
-			if (health[i] == 'S' || health[i] == 'a')
+			if (c.health[i] == 'S' || c.health[i] == 'a')
 				DMEMIT(" rebuild %u", i);
 		for (i = 0; i < nr; i++)
-			if (ctx->legs[i].write_mostly)
+			if (c.write_mostly[i])
 				DMEMIT(" write_mostly %u", i);
-		if (ctx->read_policy != VDSPLEX_READ_LEAST_PENDING)
+		if (c.read_policy != VDSPLEX_READ_LEAST_PENDING)
 			DMEMIT(" read_policy %s",
-			       vdsplex_policy_name(ctx->read_policy));
-		if (ctx->rate_set)
-			DMEMIT(" resync_rate %u", ctx->resync_rate);
+			       vdsplex_policy_name(c.read_policy));
+		if (c.rate_set)
+			DMEMIT(" resync_rate %u", c.resync_rate);
 		break;
 	case STATUSTYPE_IMA:
 		DMEMIT_TARGET_NAME_VERSION(ti->type);
@@ -726,19 +748,18 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 		       vol->region_size, nr);
 		for (i = 0; i < nr; i++) {
 			DMEMIT(",plex_%u_device=%s,plex_%u_offset=%llu,plex_%u_health=%c",
-			       i, ctx->legs[i].dev->name, i,
-			       (unsigned long long)ctx->legs[i].plex->offset,
-			       i, health[i]);
-			if (ctx->legs[i].write_mostly)
+			       i, c.name[i], i,
+			       (unsigned long long)c.offset[i],
+			       i, c.health[i]);
+			if (c.write_mostly[i])
 				DMEMIT(",plex_%u_write_mostly=y", i);
 		}
 		DMEMIT(",sync_action=%s,read_policy=%s,resync_rate=%u;",
 		       vdsplex_action_name(action),
-		       vdsplex_policy_name(ctx->read_policy),
-		       ctx->rate_set ? ctx->resync_rate : 0);
+		       vdsplex_policy_name(c.read_policy),
+		       c.rate_set ? c.resync_rate : 0);
 		break;
 	}
-	mutex_unlock(&vol->lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_status);
 
@@ -936,9 +957,12 @@ static int vdsplex_iterate_devices(struct dm_target *ti,
 	unsigned int i;
 	int r = 0;
 
+	/* vol->lock: remove_plex may not compact the legs meanwhile */
+	mutex_lock(&ctx->vol->lock);
 	for (i = 0; !r && i < ctx->nr_legs; i++)
 		r = fn(ti, ctx->legs[i].dev, ctx->legs[i].plex->offset,
 		       ti->len, data);
+	mutex_unlock(&ctx->vol->lock);
 	return r;
 }
 

@@ -45,6 +45,7 @@
 #include "vdsplex-compat.h"
 
 struct vdsplex_op;
+struct vdsplex_copy_job;
 
 #define VDSPLEX_VERSION_MAJOR	0
 #define VDSPLEX_VERSION_MINOR	3
@@ -178,6 +179,8 @@ struct vdsplex_plex {
  *	bio completion).
  * @resync_task: the resync thread while the active instance is resumed;
  *	protected by @lock.
+ * @resync_job: the thread's working memory, allocated with it; protected by
+ *	@lock.
  * @kc: dm-kcopyd client of the resync, created at the first resume;
  *	protected by @lock.
  * @resync_wait: the resync thread sleeps here for work, or for its rate.
@@ -186,7 +189,9 @@ struct vdsplex_plex {
  *	VDSPLEX_NO_REGION when none; protected by @state_lock.
  * @deferred: writes to @locked_region waiting for the copy; protected by
  *	@state_lock.
- * @inflight: writes in flight per hash bucket of regions.
+ * @inflight: writes in flight per epoch and hash bucket of regions.
+ * @epoch: the epoch new writes of each bucket count in; flipped when the
+ *	resync locks a region of the bucket; protected by @state_lock.
  * @cursor: the next region the resync looks at; protected by @state_lock.
  * @checkpoint: the cursor as of the last checkpoint; protected by
  *	@state_lock (kept in memory in core mode).
@@ -236,12 +241,14 @@ struct vdsplex_volume {
 	struct work_struct event_work;
 
 	struct task_struct *resync_task;
+	struct vdsplex_copy_job *resync_job;
 	struct dm_kcopyd_client *kc;
 	wait_queue_head_t resync_wait;
 	wait_queue_head_t drain_wait;
 	u64 locked_region;
 	struct bio_list deferred;
-	atomic_t inflight[VDSPLEX_INFLIGHT_BUCKETS];
+	atomic_t inflight[2][VDSPLEX_INFLIGHT_BUCKETS];
+	u8 epoch[VDSPLEX_INFLIGHT_BUCKETS];
 	u64 cursor;
 	u64 checkpoint;
 	bool rescan;
@@ -401,8 +408,8 @@ int vdsplex_control_init(void);
 void vdsplex_control_exit(void);
 /* vdsplex-resync.c */
 bool vdsplex_write_admit(struct vdsplex_volume *vol, u64 region,
-			 struct bio *bio);
-void vdsplex_write_finish(struct vdsplex_volume *vol, u64 region);
+			 struct bio *bio, u8 *epoch);
+void vdsplex_write_finish(struct vdsplex_volume *vol, u64 region, u8 epoch);
 void vdsplex_region_lock(struct vdsplex_volume *vol, u64 region);
 bool vdsplex_region_drained(struct vdsplex_volume *vol, u64 region);
 void vdsplex_region_unlock(struct vdsplex_volume *vol,

@@ -266,7 +266,6 @@ u32 __vdsplex_add_plexes(struct vdsplex_ctx *ctx,
 
 	lockdep_assert_held(&vol->lock);
 	*bad = ~0U;
-	*first = nr;
 	hr = vdsplex_check_online(ctx, "add_plex");
 	if (hr)
 		return hr;
@@ -282,6 +281,10 @@ u32 __vdsplex_add_plexes(struct vdsplex_ctx *ctx,
 	if (busy) {
 		DMWARN("%s: add_plex: another AddPlex is running", name);
 		return VDS_E_ANOTHER_CALL_IN_PROGRESS;
+	}
+	if (!vol->resync_task && vdsplex_resync_start(ctx)) {
+		DMERR("%s: add_plex: cannot start the resync thread", name);
+		return VDSPLEX_E_OUTOFMEMORY;
 	}
 	if (!n || n > VDSPLEX_MAX_PLEXES - nr) {
 		DMWARN("%s: add_plex: %u plexes and %u more exceed %u", name,
@@ -312,8 +315,9 @@ u32 __vdsplex_add_plexes(struct vdsplex_ctx *ctx,
 			hr = VDSPLEX_E_OUTOFMEMORY;
 			goto fail;
 		}
-		strscpy(plex[k]->identity, np[k].identity ? np[k].identity : "",
-			VDSPLEX_IDENTITY_LEN);
+		strscpy_pad(plex[k]->identity,
+			    np[k].identity ? np[k].identity : "",
+			    VDSPLEX_IDENTITY_LEN);
 	}
 
 	spin_lock_irqsave(&vol->state_lock, flags);
@@ -328,7 +332,7 @@ u32 __vdsplex_add_plexes(struct vdsplex_ctx *ctx,
 		leg->plex = plex[k];
 		leg->write_mostly = false;
 		leg->rebuild = false;
-		vdsplex_op_add_plex(op, plex[k]->id);
+		vdsplex_op_add_plex(op, plex[k]->id, nr + k);
 	}
 	ctx->nr_legs = nr + n;
 	op->len = vol->len;
@@ -348,6 +352,7 @@ u32 __vdsplex_add_plexes(struct vdsplex_ctx *ctx,
 		       name, np[k].path, (unsigned long long)np[k].offset,
 		       nr + k, plex[k]->id);
 	kfree(st);
+	*first = nr;
 	vdsplex_resync_kick(vol);
 	vdsplex_raise_event(vol);
 	return VDS_S_OK;
@@ -361,6 +366,26 @@ fail:
 	}
 	kfree(st);
 	return hr;
+}
+
+/*
+ * Restart the resync thread stopped for a plex-set change; if it cannot
+ * run, the running AddPlex would never end: end it.
+ */
+static void vdsplex_resync_restart(struct vdsplex_ctx *ctx, bool running)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned long flags;
+
+	if (running && vdsplex_resync_start(ctx)) {
+		DMERR("%s: cannot restart the resync thread",
+		      dm_device_name(vol->md));
+		spin_lock_irqsave(&vol->state_lock, flags);
+		__vdsplex_op_finish(ctx, VDSPLEX_E_OUTOFMEMORY);
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+	}
+	vdsplex_resync_kick(vol);
+	vdsplex_raise_event(vol);
 }
 
 /**
@@ -400,11 +425,7 @@ u32 __vdsplex_remove_plex(struct vdsplex_ctx *ctx, unsigned int idx)
 	vdsplex_detach_leg(ctx, idx, true);
 	DMINFO("%s: remove_plex: plex %u detached", dm_device_name(vol->md),
 	       idx);
-	if (running && vdsplex_resync_start(ctx))
-		DMERR("%s: cannot restart the resync thread",
-		      dm_device_name(vol->md));
-	vdsplex_resync_kick(vol);
-	vdsplex_raise_event(vol);
+	vdsplex_resync_restart(ctx, running);
 	return VDS_S_OK;
 }
 
@@ -441,7 +462,7 @@ u32 __vdsplex_cancel(struct vdsplex_ctx *ctx, struct vdsplex_op *op)
 		hr = op ? VDS_E_CANCEL_TOO_LATE : VDS_E_INVALID_OPERATION;
 	else if (op && op != cur)
 		hr = VDS_E_CANCEL_TOO_LATE;
-	else if (!vdsplex_op_running(cur) || cur->committing)
+	else if (!vdsplex_op_running(cur) || cur->committing || vol->op_ok)
 		hr = VDS_E_CANCEL_TOO_LATE;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (hr) {
@@ -457,10 +478,7 @@ u32 __vdsplex_cancel(struct vdsplex_ctx *ctx, struct vdsplex_op *op)
 		}
 		hr = VDS_E_OPERATION_CANCELED;
 	}
-	if (running && vdsplex_resync_start(ctx))
-		DMERR("%s: cannot restart the resync thread", name);
-	vdsplex_resync_kick(vol);
-	vdsplex_raise_event(vol);
+	vdsplex_resync_restart(ctx, running);
 	return hr;
 }
 
@@ -516,6 +534,7 @@ u32 __vdsplex_set_identity(struct vdsplex_ctx *ctx, unsigned int idx,
 		       name, VDSPLEX_IDENTITY_LEN - 1);
 		return VDS_E_INVALID_OPERATION;
 	}
-	strscpy(ctx->legs[idx].plex->identity, identity, VDSPLEX_IDENTITY_LEN);
+	strscpy_pad(ctx->legs[idx].plex->identity, identity,
+		    VDSPLEX_IDENTITY_LEN);
 	return VDS_S_OK;
 }

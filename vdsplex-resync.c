@@ -5,10 +5,13 @@
  *
  * Region lock: before copying region R the thread sets vol->locked_region;
  * writes mapped to R from then on are parked on vol->deferred, and the thread
- * waits until the writes already in flight to R (counted per hash bucket of
- * regions in vol->inflight) have completed.  Only writers of R (and of the
- * regions sharing its bucket, for the drain) wait.  After the copy the region
- * is unlocked and the parked writes are sent to every plex.
+ * waits until the writes already in flight to R have completed.  Writes in
+ * flight are counted per hash bucket of regions and per epoch: locking R
+ * flips the epoch of R's bucket, so writes to other regions of the bucket
+ * admitted meanwhile count in the new epoch and the drain waits only for
+ * the writes admitted before the lock, which always ends.  Only writers of
+ * R wait.  After the copy the region is unlocked and the parked writes are
+ * sent to every plex.
  *
  * The thread runs only while the volume's active instance is resumed: it is
  * started at resume and stopped (kthread_stop, which waits for the region in
@@ -33,9 +36,9 @@
 
 #define DM_MSG_PREFIX "vdsplex"
 
-static atomic_t *vdsplex_bucket(struct vdsplex_volume *vol, u64 region)
+static unsigned int vdsplex_bucket(u64 region)
 {
-	return &vol->inflight[hash_64(region, ilog2(VDSPLEX_INFLIGHT_BUCKETS))];
+	return hash_64(region, ilog2(VDSPLEX_INFLIGHT_BUCKETS));
 }
 
 /**
@@ -43,20 +46,24 @@ static atomic_t *vdsplex_bucket(struct vdsplex_volume *vol, u64 region)
  * @vol: the volume.
  * @region: the region written (a write never crosses regions).
  * @bio: the write; parked on vol->deferred when @region is being copied.
+ * @epoch: set to the epoch the write is counted in.
  *
  * Context: vol->state_lock held.
  * Return: true when the write may go on (it is counted in flight and must
  * be ended with vdsplex_write_finish()), false when it was parked.
  */
 bool vdsplex_write_admit(struct vdsplex_volume *vol, u64 region,
-			 struct bio *bio)
+			 struct bio *bio, u8 *epoch)
 {
+	unsigned int b = vdsplex_bucket(region);
+
 	lockdep_assert_held(&vol->state_lock);
 	if (region == vol->locked_region) {
 		bio_list_add(&vol->deferred, bio);
 		return false;
 	}
-	atomic_inc(vdsplex_bucket(vol, region));
+	*epoch = vol->epoch[b];
+	atomic_inc(&vol->inflight[*epoch][b]);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_write_admit);
@@ -65,12 +72,13 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_write_admit);
  * vdsplex_write_finish() - a write admitted by vdsplex_write_admit() ended.
  * @vol: the volume.
  * @region: its region.
+ * @epoch: the epoch vdsplex_write_admit() gave it.
  *
  * Context: any, including bio completion.
  */
-void vdsplex_write_finish(struct vdsplex_volume *vol, u64 region)
+void vdsplex_write_finish(struct vdsplex_volume *vol, u64 region, u8 epoch)
 {
-	if (atomic_dec_and_test(vdsplex_bucket(vol, region)))
+	if (atomic_dec_and_test(&vol->inflight[epoch][vdsplex_bucket(region)]))
 		wake_up(&vol->drain_wait);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_write_finish);
@@ -80,30 +88,40 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_write_finish);
  * @vol: the volume.
  * @region: the region about to be copied.
  *
+ * New writes to the other regions of @region's bucket count in a new epoch,
+ * so vdsplex_region_drained() waits only for the writes admitted before.
+ *
  * Context: vol->state_lock held.
  */
 void vdsplex_region_lock(struct vdsplex_volume *vol, u64 region)
 {
+	unsigned int b = vdsplex_bucket(region);
+
 	lockdep_assert_held(&vol->state_lock);
 	WARN_ON_ONCE(vol->locked_region != VDSPLEX_NO_REGION);
 	vol->locked_region = region;
+	vol->epoch[b] ^= 1;
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_region_lock);
 
 /**
- * vdsplex_region_drained() - have the writes in flight to @region ended?
+ * vdsplex_region_drained() - have the writes in flight to the locked region
+ * ended?
  * @vol: the volume.
  * @region: the locked region.
  *
- * Writes to other regions of the same hash bucket count too, so this may
- * wait a little longer than needed, never less.
+ * Writes to other regions of the same bucket admitted before the lock count
+ * too, so this may wait a little longer than needed, never less, and never
+ * for writes admitted after the lock.
  *
  * Context: any.
  * Return: true when none is in flight.
  */
 bool vdsplex_region_drained(struct vdsplex_volume *vol, u64 region)
 {
-	return !atomic_read(vdsplex_bucket(vol, region));
+	unsigned int b = vdsplex_bucket(region);
+
+	return !atomic_read(&vol->inflight[READ_ONCE(vol->epoch[b]) ^ 1][b]);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_region_drained);
 
@@ -192,7 +210,7 @@ void vdsplex_checkpoint(struct vdsplex_volume *vol)
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 }
 
-/* The resync's view of one region to copy. */
+/* The resync's view of one region to copy (vol->resync_job). */
 struct vdsplex_copy_job {
 	u64 region;
 	struct vdsplex_plex *source;
@@ -429,9 +447,7 @@ static int vdsplex_resync_thread(void *data)
 	u64 rate_epoch = epoch, rate_bytes = 0;
 	unsigned long flags;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
-	if (!job)
-		return -ENOMEM;
+	job = vol->resync_job;
 	while (!kthread_should_stop()) {
 		struct bio_list deferred = BIO_EMPTY_LIST;
 		enum vdsplex_next next;
@@ -511,7 +527,6 @@ static int vdsplex_resync_thread(void *data)
 		cond_resched();
 	}
 	vdsplex_checkpoint(vol);
-	kfree(job);
 	return 0;
 }
 
@@ -557,14 +572,21 @@ int vdsplex_resync_start(struct vdsplex_ctx *ctx)
 			return PTR_ERR(kc);
 		vol->kc = kc;
 	}
+	/* Allocated here, so the thread never exits before kthread_stop(). */
+	vol->resync_job = kzalloc(sizeof(*vol->resync_job), GFP_KERNEL);
+	if (!vol->resync_job)
+		return -ENOMEM;
 	spin_lock_irqsave(&vol->state_lock, flags);
 	vol->cursor = vol->checkpoint;
 	vol->kick = true;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	task = kthread_run(vdsplex_resync_thread, ctx, "vdsplex-resync/%s",
 			   dm_device_name(vol->md));
-	if (IS_ERR(task))
+	if (IS_ERR(task)) {
+		kfree(vol->resync_job);
+		vol->resync_job = NULL;
 		return PTR_ERR(task);
+	}
 	vol->resync_task = task;
 	return 0;
 }
@@ -584,4 +606,6 @@ void vdsplex_resync_stop(struct vdsplex_volume *vol)
 		return;
 	kthread_stop(vol->resync_task);
 	vol->resync_task = NULL;
+	kfree(vol->resync_job);
+	vol->resync_job = NULL;
 }

@@ -784,13 +784,21 @@ void vdsplex_takeover(struct vdsplex_ctx *ctx)
 
 	mutex_lock(&vol->lock);
 	spin_lock_irqsave(&vol->state_lock, flags);
-	/* A target of the running AddPlex missing from this table: cancelled */
+	/*
+	 * A target of the running AddPlex missing from this table ends the
+	 * operation as cancelled; its other targets go on as plain plexes.
+	 */
 	list_for_each_entry(p, &vol->plexes, node) {
+		if (!p->added)
+			continue;
 		for (i = 0; i < ctx->nr_legs; i++)
 			if (ctx->legs[i].plex == p)
 				break;
-		if (i == ctx->nr_legs)
-			__vdsplex_op_target_done(vol, p, VDS_E_OPERATION_CANCELED);
+		if (i == ctx->nr_legs) {
+			p->added = false;
+			__vdsplex_op_finish(ctx, VDS_E_OPERATION_CANCELED);
+			break;
+		}
 	}
 	if (!vol->ever_resumed)
 		__vdsplex_first_activation(ctx);

@@ -151,16 +151,19 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_op_put);
  * vdsplex_op_add_plex() - record a plex the operation attached.
  * @op: the operation, not yet published.
  * @id: the plex's stable id.
+ * @index: its table index.
  *
  * Context: any.
  */
-void vdsplex_op_add_plex(struct vdsplex_op *op, u64 id)
+void vdsplex_op_add_plex(struct vdsplex_op *op, u64 id, u32 index)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&op->lock, flags);
-	if (!WARN_ON_ONCE(op->nr_plexes >= VDSPLEX_MAX_EXTENTS))
+	if (!WARN_ON_ONCE(op->nr_plexes >= VDSPLEX_MAX_EXTENTS)) {
+		op->plex_index[op->nr_plexes] = index;
 		op->plex_id[op->nr_plexes++] = id;
+	}
 	spin_unlock_irqrestore(&op->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_op_add_plex);
@@ -392,7 +395,7 @@ VISIBLE_IF_KUNIT bool vdsplex_async_wait_valid(const struct vdsplex_async_wait *
 	    w->nr_plexes || w->nr_in_sync || w->reserved[0] || w->reserved[1])
 		return false;
 	for (i = 0; i < ARRAY_SIZE(w->plex_id); i++)
-		if (w->plex_id[i])
+		if (w->plex_id[i] || w->plex_index[i])
 			return false;
 	return true;
 }
@@ -428,6 +431,7 @@ static long vdsplex_async_wait(struct vdsplex_op *op, void __user *ubuf)
 	w.nr_plexes = op->nr_plexes;
 	w.nr_in_sync = op->nr_in_sync;
 	memcpy(w.plex_id, op->plex_id, sizeof(w.plex_id));
+	memcpy(w.plex_index, op->plex_index, sizeof(w.plex_index));
 	spin_unlock_irqrestore(&op->lock, flags);
 	if (copy_to_user(ubuf, &w, sizeof(w)))
 		return -EFAULT;

@@ -56,6 +56,7 @@ typedef u32 (*vdsplex_cancel_fn)(struct vdsplex_op *op);
  * @nr_plexes: plexes the operation attached.
  * @nr_in_sync: of those, the plexes that reached in sync.
  * @plex_id: their stable ids.
+ * @plex_index: their table indices at the attach.
  * @vol_devt: the volume (device number of the mapped device).
  * @len: the volume length in sectors (progress in sectors).
  * @cancel: see vdsplex_cancel_fn; set before the operation is published.
@@ -74,6 +75,7 @@ struct vdsplex_op {
 	unsigned int nr_plexes;
 	unsigned int nr_in_sync;
 	u64 plex_id[VDSPLEX_MAX_EXTENTS];
+	u32 plex_index[VDSPLEX_MAX_EXTENTS];
 
 	dev_t vol_devt;
 	sector_t len;
@@ -86,7 +88,7 @@ struct vdsplex_op *vdsplex_op_create(dev_t vol_devt, sector_t len,
 				     vdsplex_cancel_fn cancel);
 void vdsplex_op_get(struct vdsplex_op *op);
 void vdsplex_op_put(struct vdsplex_op *op);
-void vdsplex_op_add_plex(struct vdsplex_op *op, u64 id);
+void vdsplex_op_add_plex(struct vdsplex_op *op, u64 id, u32 index);
 void vdsplex_op_progress(struct vdsplex_op *op, u64 done, u64 total,
 			 u64 rate_kibs);
 void vdsplex_op_plex_in_sync(struct vdsplex_op *op);

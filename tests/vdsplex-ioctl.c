@@ -206,6 +206,9 @@ static void do_wait(int fd, unsigned long long ms)
 	       hr_name(w.hresult), w.nr_plexes, w.nr_in_sync);
 	for (i = 0; i < w.nr_plexes && i < VDSPLEX_MAX_EXTENTS; i++)
 		printf("%s%llu", i ? "," : "", (unsigned long long)w.plex_id[i]);
+	printf(" indices=");
+	for (i = 0; i < w.nr_plexes && i < VDSPLEX_MAX_EXTENTS; i++)
+		printf("%s%u", i ? "," : "", w.plex_index[i]);
 	printf("\n");
 	if (rc)
 		failed = 1;

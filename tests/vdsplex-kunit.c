@@ -614,37 +614,47 @@ static void vdsplex_test_region_lock(struct kunit *test)
 	struct bio *w3 = kunit_kzalloc(test, sizeof(*w3), GFP_KERNEL);
 	struct bio *w3b = kunit_kzalloc(test, sizeof(*w3b), GFP_KERNEL);
 	struct bio *w4 = kunit_kzalloc(test, sizeof(*w4), GFP_KERNEL);
+	struct bio *ws = kunit_kzalloc(test, sizeof(*ws), GFP_KERNEL);
 	struct bio_list parked = BIO_EMPTY_LIST;
+	unsigned int bits = ilog2(VDSPLEX_INFLIGHT_BUCKETS);
+	u8 e3, e4, es, es2;
 	unsigned long flags;
-	u64 other;
+	u64 other, same;
 
 	KUNIT_ASSERT_NOT_NULL(test, vol);
 	KUNIT_ASSERT_NOT_NULL(test, w3);
 	KUNIT_ASSERT_NOT_NULL(test, w3b);
 	KUNIT_ASSERT_NOT_NULL(test, w4);
-	/* a region in another bucket than 3, so its writes are independent */
-	other = 4;
-	while (hash_64(other, ilog2(VDSPLEX_INFLIGHT_BUCKETS)) ==
-	       hash_64(3, ilog2(VDSPLEX_INFLIGHT_BUCKETS)))
-		other++;
+	KUNIT_ASSERT_NOT_NULL(test, ws);
+	/* a region in another bucket than 3, and one in the same bucket */
+	for (other = 4; hash_64(other, bits) == hash_64(3, bits); other++)
+		;
+	for (same = 4; hash_64(same, bits) != hash_64(3, bits); same++)
+		;
 
 	spin_lock_irqsave(&vol->state_lock, flags);
-	/* a write in flight to region 3 before the copy starts */
-	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, 3, w3));
+	/* writes in flight to region 3 and to its bucket before the copy */
+	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, 3, w3, &e3));
+	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, same, ws, &es));
 	vdsplex_region_lock(vol, 3);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	KUNIT_EXPECT_FALSE(test, vdsplex_region_drained(vol, 3));
 
 	spin_lock_irqsave(&vol->state_lock, flags);
 	/* a new writer of region 3 waits ... */
-	KUNIT_EXPECT_FALSE(test, vdsplex_write_admit(vol, 3, w3b));
-	/* ... a writer of another region does not */
-	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, other, w4));
+	KUNIT_EXPECT_FALSE(test, vdsplex_write_admit(vol, 3, w3b, &e3));
+	/* ... writers of other regions do not, even in the same bucket */
+	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, other, w4, &e4));
+	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, same, ws, &es2));
 	spin_unlock_irqrestore(&vol->state_lock, flags);
-	KUNIT_EXPECT_FALSE(test, vdsplex_region_drained(vol, other));
+	KUNIT_EXPECT_NE(test, es, es2);
 
-	/* the write in flight to region 3 ends: region 3 has drained */
-	vdsplex_write_finish(vol, 3);
+	/* the writes admitted before the lock end: region 3 has drained,
+	 * although a write admitted after the lock is still in flight
+	 */
+	vdsplex_write_finish(vol, 3, e3);
+	KUNIT_EXPECT_FALSE(test, vdsplex_region_drained(vol, 3));
+	vdsplex_write_finish(vol, same, es);
 	KUNIT_EXPECT_TRUE(test, vdsplex_region_drained(vol, 3));
 
 	spin_lock_irqsave(&vol->state_lock, flags);
@@ -655,8 +665,19 @@ static void vdsplex_test_region_lock(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&parked), w3b);
 	KUNIT_EXPECT_NULL(test, bio_list_pop(&parked));
 
-	vdsplex_write_finish(vol, other);
-	KUNIT_EXPECT_TRUE(test, vdsplex_region_drained(vol, other));
+	/* the next lock in that bucket waits for the write of the new epoch */
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vdsplex_region_lock(vol, same);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_FALSE(test, vdsplex_region_drained(vol, same));
+	vdsplex_write_finish(vol, same, es2);
+	KUNIT_EXPECT_TRUE(test, vdsplex_region_drained(vol, same));
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vdsplex_region_unlock(vol, &parked);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+
+	vdsplex_write_finish(vol, other, e4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vol->inflight[e4][hash_64(other, bits)]), 0);
 	vdsplex_volume_free(vol);
 }
 
@@ -873,7 +894,7 @@ static void vdsplex_test_op_orders(struct kunit *test)
 	for (i = 1; i < 3; i++) {
 		f->ctx->legs[i].plex->state = VDSPLEX_PLEX_RECOVERING;
 		f->ctx->legs[i].plex->added = true;
-		vdsplex_op_add_plex(op, f->ctx->legs[i].plex->id);
+		vdsplex_op_add_plex(op, f->ctx->legs[i].plex->id, i);
 	}
 	vdsplex_op_get(op);		/* the volume's */
 	f->vol->op = op;
@@ -967,7 +988,7 @@ static void vdsplex_test_op_partial(struct kunit *test)
 	for (i = 1; i < 3; i++) {
 		f->ctx->legs[i].plex->state = VDSPLEX_PLEX_RECOVERING;
 		f->ctx->legs[i].plex->added = true;
-		vdsplex_op_add_plex(op, f->ctx->legs[i].plex->id);
+		vdsplex_op_add_plex(op, f->ctx->legs[i].plex->id, i);
 	}
 	vdsplex_op_get(op);
 	f->vol->op = op;
@@ -997,6 +1018,8 @@ static void vdsplex_test_op_partial(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.done_sectors, FIX_LEN);
 	KUNIT_EXPECT_EQ(test, op->nr_in_sync, 1);
 	KUNIT_EXPECT_EQ(test, op->nr_plexes, 2);
+	KUNIT_EXPECT_EQ(test, op->plex_index[1], 2);
+	KUNIT_EXPECT_EQ(test, op->plex_id[1], f->ctx->legs[2].plex->id);
 	KUNIT_EXPECT_TRUE(test, vdsplex_async_wait_valid(&w));
 	vdsplex_op_put(op);
 }
@@ -1148,6 +1171,8 @@ static const struct bad_field bad_wait[] = {
 	  sizeof_field(struct vdsplex_async_wait, state), 1 },
 	{ "plex_id[31]=1", offsetof(struct vdsplex_async_wait, plex_id[31]),
 	  sizeof_field(struct vdsplex_async_wait, plex_id[31]), 1 },
+	{ "plex_index[3]=1", offsetof(struct vdsplex_async_wait, plex_index[3]),
+	  sizeof_field(struct vdsplex_async_wait, plex_index[3]), 1 },
 	{ "reserved[1]=1", offsetof(struct vdsplex_async_wait, reserved[1]),
 	  sizeof_field(struct vdsplex_async_wait, reserved[1]), 1 },
 };
@@ -1246,7 +1271,7 @@ static void vdsplex_test_ioctl_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_ioc_plex), 104);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_ioc_open_async), 40);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_async_status), 64);
-	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_async_wait), 304);
+	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_async_wait), 432);
 	KUNIT_EXPECT_EQ(test, sizeof(struct vdsplex_async_cancel), 32);
 	KUNIT_EXPECT_EQ(test, offsetof(struct vdsplex_ioc_add_plex, extents), 24);
 	KUNIT_EXPECT_EQ(test, offsetof(struct vdsplex_plex_info, identity), 16);

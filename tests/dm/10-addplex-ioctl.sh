@@ -96,6 +96,7 @@ ioctl_expect VDS_E_DISK_IN_USE_BY_VOLUME add "$vol" "$ovl" "$ovl@100" >/dev/null
 ioctl_expect VDS_E_DEVICE_IN_USE add "$vol" /dev/ram6 >/dev/null          # under dm "lin"
 dmsetup create w --table "0 $len vdsplex - 2048 1 /dev/ram7 0"
 ioctl_expect VDS_E_DEVICE_IN_USE add "$vol" /dev/ram7 >/dev/null          # a plex of volume w
+ioctl_expect VDS_E_PLEX_LAST_ACTIVE remove "$(devno /dev/mapper/w)" 0 >/dev/null
 mkfs.ext4 -q /dev/ram5
 mkdir -p /tmp/mnt
 mount /dev/ram5 /tmp/mnt
@@ -121,6 +122,23 @@ dmsetup resume w
 expect_eq "$(health w)" DS "health with no in-sync plex"
 ioctl_expect VDS_E_VOLUME_NOT_HEALTHY add "$(devno /dev/mapper/w)" /dev/ram5 >/dev/null
 dmsetup remove w
+
+# Every new plex fails: the operation fails with ERROR_IO_DEVICE.
+dmsetup create et --table "0 $len linear /dev/ram3 0"
+dmsetup message v 0 resync_rate 2048
+"$IOCTL" add "$vol" /dev/mapper/et --wait >/tmp/et.out 2>&1 &
+et_pid=$!
+sleep 3
+dmsetup suspend et
+dmsetup load et --table "0 $len error"
+dmsetup resume et
+wait "$et_pid" || true
+grep -q '^wait rc=0 .*state=failed hresult=0x8007045d ERROR_IO_DEVICE nr_plexes=1 nr_in_sync=0' /tmp/et.out ||
+	fail "AddPlex of a failing plex: $(cat /tmp/et.out)"
+expect_eq "$(health v)" AAAD "health after the new plex failed"
+ioctl_expect VDS_S_OK remove "$vol" 3 >/dev/null
+dmsetup remove et
+dmsetup message v 0 resync_rate adaptive
 
 # Malformed structs: -EINVAL; unknown commands: -ENOTTY.
 "$IOCTL" badstructs "$vol" /dev/ram5 || fail "malformed structs: $("$IOCTL" badstructs "$vol" /dev/ram5 | grep WRONG)"

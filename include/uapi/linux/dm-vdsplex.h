@@ -294,6 +294,8 @@ struct vdsplex_async_status {
  * @nr_plexes: out: plexes the operation attached.
  * @nr_in_sync: out: of those, the plexes now in sync.
  * @plex_id: out: their stable ids.
+ * @plex_index: out: their table indices when they were attached (indices
+ *	move down when a plex before them is removed; ids do not change).
  * @reserved: must be 0.
  */
 struct vdsplex_async_wait {
@@ -305,6 +307,7 @@ struct vdsplex_async_wait {
 	__u32 nr_plexes;
 	__u32 nr_in_sync;
 	__u64 plex_id[VDSPLEX_MAX_EXTENTS];
+	__u32 plex_index[VDSPLEX_MAX_EXTENTS];
 	__u64 reserved[2];
 };
 
