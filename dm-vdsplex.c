@@ -28,6 +28,10 @@
  * @epoch: the in-flight epoch it was counted in.
  * @region: the region of a write.
  * @nr: number of plexes the bio was sent to.
+ * @split: WRITE_ZEROES: plexes from this index on lack it and get zero
+ *	pages (0: none lacks it, or none has it).
+ * @parts: WRITE_ZEROES split in two: dm-io requests not yet completed.
+ * @errors: WRITE_ZEROES split in two: failed plexes of both requests.
  * @where: dm-io regions of a write, one per plex.
  * @plex: the plexes, in the order of @where (index 0 for a read).
  */
@@ -37,6 +41,9 @@ struct vdsplex_bio {
 	u8 epoch;
 	u64 region;
 	u8 nr;
+	u8 split;
+	atomic_t parts;
+	atomic_long_t errors;
 	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
 	struct vdsplex_plex *plex[VDSPLEX_MAX_PLEXES];
 };
@@ -549,12 +556,77 @@ static void vdsplex_write_done(unsigned long error, void *context)
  * Send a write to every plex that is not dead; a write to the region the
  * resync is copying is parked until the copy is done.
  */
+/*
+ * WRITE_ZEROES to a volume whose plex attached at run time lacks it: the
+ * plexes that have it get WRITE_ZEROES, the others a write of zero pages
+ * (SPEC §5).  Two dm-io requests; the bio completes after both, with the
+ * failures of both (bit i = vb->plex[i]).
+ */
+static struct page_list vdsplex_zero_pages = {
+	.next = &vdsplex_zero_pages,
+};
+
+static void vdsplex_zeroes_part_done(struct bio *bio, unsigned long error)
+{
+	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+
+	if (error)
+		atomic_long_or(error, &vb->errors);
+	if (atomic_dec_and_test(&vb->parts))
+		vdsplex_write_done(atomic_long_read(&vb->errors), bio);
+}
+
+static void vdsplex_zeroes_done(unsigned long error, void *context)
+{
+	vdsplex_zeroes_part_done(context, error);
+}
+
+static void vdsplex_zero_pages_done(unsigned long error, void *context)
+{
+	struct bio *bio = context;
+	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+
+	vdsplex_zeroes_part_done(bio, error << vb->split);
+}
+
+static void vdsplex_write_zeroes_split(struct dm_io_request *req,
+				       struct bio *bio, struct vdsplex_bio *vb)
+{
+	struct dm_io_request zreq = *req;
+
+	atomic_long_set(&vb->errors, 0);
+	atomic_set(&vb->parts, vb->split ? 2 : 1);
+	zreq.bi_opf = REQ_OP_WRITE | (req->bi_opf & ~REQ_OP_MASK);
+	zreq.mem.type = DM_IO_PAGE_LIST;
+	zreq.mem.offset = 0;
+	zreq.mem.ptr.pl = &vdsplex_zero_pages;
+	zreq.notify.fn = vdsplex_zero_pages_done;
+	if (vb->split) {
+		req->notify.fn = vdsplex_zeroes_done;
+		dm_io(req, vb->split, vb->where, NULL, IOPRIO_DEFAULT);
+	}
+	dm_io(&zreq, vb->nr - vb->split, vb->where + vb->split, NULL,
+	      IOPRIO_DEFAULT);
+}
+
+/* Add leg @leg to the plexes a write of @count sectors at @off goes to. */
+static void vdsplex_add_dest(struct vdsplex_bio *vb, unsigned int pos,
+			     struct vdsplex_leg *leg, sector_t off,
+			     unsigned int count)
+{
+	vb->where[pos].bdev = leg->dev->bdev;
+	vb->where[pos].sector = leg->plex->offset + off;
+	vb->where[pos].count = count;
+	vb->plex[pos] = leg->plex;
+	atomic_inc(&leg->plex->pending);
+}
+
 static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 			       struct vdsplex_bio *vb)
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	sector_t off = dm_target_offset(ctx->ti, bio->bi_iter.bi_sector);
-	unsigned int count = bio_sectors(bio), i;
+	unsigned int count = bio_sectors(bio), i, n;
 	struct dm_io_request req = {
 		.bi_opf = bio_op(bio) | (bio->bi_opf & (REQ_PREFLUSH | REQ_FUA |
 							 REQ_SYNC | REQ_META |
@@ -565,9 +637,12 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 		.notify.context = bio,
 		.client = ctx->io_client,
 	};
+	bool zeroes = bio_op(bio) == REQ_OP_WRITE_ZEROES;
+	struct vdsplex_leg *lacking[VDSPLEX_MAX_PLEXES];
 	unsigned long flags;
 
 	vb->nr = 0;
+	vb->split = 0;
 	vb->counted = false;
 	vb->region = off >> vol->region_shift;
 	spin_lock_irqsave(&vol->state_lock, flags);
@@ -578,17 +653,20 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 		}
 		vb->counted = true;
 	}
-	for (i = 0; i < ctx->nr_legs; i++) {
+	for (n = 0, i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_leg *leg = &ctx->legs[i];
 
 		if (leg->plex->state == VDSPLEX_PLEX_DEAD || leg->plex->removing)
 			continue;
-		vb->where[vb->nr].bdev = leg->dev->bdev;
-		vb->where[vb->nr].sector = leg->plex->offset + off;
-		vb->where[vb->nr].count = count;
-		vb->plex[vb->nr] = leg->plex;
-		atomic_inc(&leg->plex->pending);
-		vb->nr++;
+		if (zeroes && !bdev_write_zeroes_sectors(leg->dev->bdev))
+			lacking[n++] = leg;
+		else
+			vdsplex_add_dest(vb, vb->nr++, leg, off, count);
+	}
+	if (n) {
+		vb->split = vb->nr;
+		for (i = 0; i < n; i++)
+			vdsplex_add_dest(vb, vb->nr++, lacking[i], off, count);
 	}
 	if (!vb->nr && vb->counted) {
 		vdsplex_write_finish(vol, vb->region, vb->epoch);
@@ -601,7 +679,10 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 		return DM_MAPIO_KILL;
 	}
 	/* Asynchronous dm_io() reports errors through the callback only. */
-	dm_io(&req, vb->nr, vb->where, NULL, IOPRIO_DEFAULT);
+	if (n)
+		vdsplex_write_zeroes_split(&req, bio, vb);
+	else
+		dm_io(&req, vb->nr, vb->where, NULL, IOPRIO_DEFAULT);
 	return DM_MAPIO_SUBMITTED;
 }
 
@@ -696,14 +777,14 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 	nr = ctx->nr_legs;
 	for (i = 0; i < nr; i++) {
 		c.health[i] = vdsplex_health_char(ctx->legs[i].plex->state);
-		strscpy(c.name[i], c.name[i], sizeof(c.name[i]));
+		strscpy(c.name[i], ctx->legs[i].dev->name, sizeof(c.name[i]));
 		c.offset[i] = ctx->legs[i].plex->offset;
-		c.write_mostly[i] = c.write_mostly[i];
+		c.write_mostly[i] = ctx->legs[i].write_mostly;
 	}
 	c.health[nr] = '\0';
-	c.read_policy = c.read_policy;
-	c.rate_set = c.rate_set;
-	c.resync_rate = c.resync_rate;
+	c.read_policy = ctx->read_policy;
+	c.rate_set = ctx->rate_set;
+	c.resync_rate = ctx->resync_rate;
 	action = vol->action;
 	synced = vol->synced_regions;
 	mismatch = vol->mismatch_cnt;
@@ -1024,6 +1105,7 @@ static int __init dm_vdsplex_init(void)
 {
 	int r = vdsplex_registry_init();
 
+	vdsplex_zero_pages.page = ZERO_PAGE(0);
 	if (r)
 		return r;
 	r = dm_register_target(&vdsplex_target);

@@ -14,9 +14,11 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/crc32c.h>
 
 #include "dm-vdsplex.h"
 #include "async/vdsplex-async.h"
+#include "vdsplex-metadata.h"
 
 /* ------------------------------------------------------------------ parser */
 
@@ -1310,8 +1312,325 @@ static struct kunit_suite vdsplex_async_suite = {
 	.test_cases = vdsplex_async_test_cases,
 };
 
+/* ---------------------------------------------------------------- metadata */
+
+/* Write @val (little endian, @size bytes) at @off of @block. */
+static void poke(void *block, size_t off, size_t size, u64 val)
+{
+	__le64 v = cpu_to_le64(val);
+
+	memcpy(block + off, &v, size);
+}
+
+/* Recompute a block's checksum after a poke, as a buggy writer would. */
+static void reseal(void *block)
+{
+	struct vdsplex_md_header *h = block;
+	u32 magic = le32_to_cpu(h->magic);
+	u64 nr = le64_to_cpu(h->blocknr);
+
+	if (magic == VDSPLEX_MD_BITMAP_MAGIC) {
+		vdsplex_md_bitmap_seal(block, nr);
+		return;
+	}
+	h->csum = cpu_to_le32(crc32c(~0U, block + 4, VDSPLEX_MD_BLOCK_SIZE - 4) ^
+			      VDSPLEX_MD_CSUM_XOR);
+}
+
+static void md_super_sample(struct vdsplex_md_super *sb)
+{
+	static const u8 uuid[16] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4,
+				     5, 6, 7, 8, 9, 10, 11, 12 };
+
+	memset(sb, 0, sizeof(*sb));
+	sb->flags = VDSPLEX_MD_CLEAN;
+	memcpy(sb->uuid, uuid, sizeof(uuid));
+	sb->generation = 77;
+	sb->volume_sectors = 1000000;
+	sb->region_size = 2048;
+	sb->nr_regions = vdsplex_nr_regions(1000000, 2048);
+	sb->bitmap_blocks = 1;
+	sb->resync_cursor = 100;
+	sb->next_plex_id = 9;
+	sb->nr_plexes = 2;
+}
+
+static void vdsplex_test_md_layout(struct kunit *test)
+{
+	struct vdsplex_md_layout l;
+
+	vdsplex_md_layout(1, &l);
+	KUNIT_EXPECT_EQ(test, l.bitmap_blocks, 1);
+	KUNIT_EXPECT_EQ(test, l.write_intent, 2);
+	KUNIT_EXPECT_EQ(test, l.discarded, 3);
+	KUNIT_EXPECT_EQ(test, l.in_sync, 4);
+	KUNIT_EXPECT_EQ(test, l.nr_blocks, 36);
+	vdsplex_md_layout(VDSPLEX_MD_BITS_PER_BLOCK, &l);
+	KUNIT_EXPECT_EQ(test, l.bitmap_blocks, 1);
+	vdsplex_md_layout(VDSPLEX_MD_BITS_PER_BLOCK + 1, &l);
+	KUNIT_EXPECT_EQ(test, l.bitmap_blocks, 2);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_in_sync_block(&l, 31), 6 + 31 * 2);
+	KUNIT_EXPECT_EQ(test, l.nr_blocks, 2 + 34 * 2);
+	/* 1 TiB in 4 KiB regions: 2^28 bits, 8225 blocks per bitmap */
+	vdsplex_md_layout(1ULL << 28, &l);
+	KUNIT_EXPECT_EQ(test, l.bitmap_blocks, 8225);
+}
+
+static void vdsplex_test_md_super_roundtrip(struct kunit *test)
+{
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	struct vdsplex_md_super in, out;
+	char *error = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_block_is_zero(blk));
+	md_super_sample(&in);
+	vdsplex_md_super_encode(&in, blk);
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_block_is_zero(blk));
+	KUNIT_ASSERT_EQ_MSG(test, vdsplex_md_super_decode(blk, &out, &error), 0,
+			    "%s", error);
+	KUNIT_EXPECT_EQ(test, memcmp(&in, &out, sizeof(in)), 0);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(((struct vdsplex_md_header *)blk)->magic),
+			VDSPLEX_MD_SUPER_MAGIC);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_super_check_table(&out, 1000000, 2048,
+							   &error), 0);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_super_check_table(&out, 999999, 2048,
+							   &error), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, error,
+			   "metadata is for a volume of 1000000 sectors, table: 999999");
+	KUNIT_EXPECT_EQ(test, vdsplex_md_super_check_table(&out, 1000000, 1024,
+							   &error), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, error, "metadata has region_size 2048, the table 1024");
+}
+
+struct md_corrupt {
+	const char *desc;
+	size_t off;
+	size_t size;
+	u64 val;
+	bool reseal;
+	int err;
+	const char *msg;	/* substring of the error */
+};
+
+#define SB_OFF(f) offsetof(struct vdsplex_disk_super, f)
+#define SB_SZ(f) sizeof_field(struct vdsplex_disk_super, f)
+
+static const struct md_corrupt super_corrupt[] = {
+	{ "torn uuid byte", SB_OFF(uuid), 1, 0x55, false, -EILSEQ,
+	  "metadata superblock: checksum mismatch" },
+	{ "foreign magic", SB_OFF(hdr.magic), 4, 0xa5a5a5a5, false, -EINVAL,
+	  "bad magic a5a5a5a5 (want 50534456): not ours, or corrupt" },
+	{ "a plex table block", SB_OFF(hdr.magic), 4, VDSPLEX_MD_PLEXES_MAGIC,
+	  true, -EINVAL, "bad magic 58454c50" },
+	{ "misplaced block", SB_OFF(hdr.blocknr), 8, 5, true, -EILSEQ,
+	  "written for block 5, found at block 0" },
+	{ "newer version", SB_OFF(version), 4, 2, true, -EINVAL,
+	  "version 2 is not supported" },
+	{ "unknown flag", SB_OFF(flags), 4, 0x81, true, -EINVAL,
+	  "unknown flags 0x80" },
+	{ "region size 12", SB_OFF(region_size), 4, 12, true, -EINVAL,
+	  "invalid region size 12" },
+	{ "region size 4", SB_OFF(region_size), 4, 4, true, -EINVAL,
+	  "invalid region size 4" },
+	{ "no sectors", SB_OFF(volume_sectors), 8, 0, true, -EINVAL,
+	  "regions do not cover 0 sectors" },
+	{ "regions off by one", SB_OFF(nr_regions), 8, 488, true, -EINVAL,
+	  "488 regions do not cover 1000000 sectors of 2048" },
+	{ "bitmap blocks", SB_OFF(bitmap_blocks), 4, 3, true, -EINVAL,
+	  "3 bitmap blocks, 489 regions need 1" },
+	{ "checkpoint beyond", SB_OFF(resync_cursor), 8, 490, true, -EINVAL,
+	  "resync checkpoint 490 beyond 489 regions" },
+	{ "33 plexes", SB_OFF(nr_plexes), 4, 33, true, -EINVAL,
+	  "33 plexes, next id 9" },
+	{ "next id 0", SB_OFF(next_plex_id), 8, 0, true, -EINVAL,
+	  "2 plexes, next id 0" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(super_corrupt, super_corrupt, desc);
+
+/* Each corruption is rejected with its message. */
+static void vdsplex_test_md_super_corrupt(struct kunit *test)
+{
+	const struct md_corrupt *c = test->param_value;
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	struct vdsplex_md_super in, out;
+	char *error = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	md_super_sample(&in);
+	vdsplex_md_super_encode(&in, blk);
+	poke(blk, c->off, c->size, c->val);
+	if (c->reseal)
+		reseal(blk);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_super_decode(blk, &out, &error),
+			c->err);
+	KUNIT_ASSERT_NOT_NULL(test, error);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(error, c->msg), "error: %s",
+				  error);
+}
+
+static void md_plexes_sample(struct vdsplex_md_plex *p)
+{
+	memset(p, 0, VDSPLEX_MD_MAX_PLEXES * sizeof(*p));
+	p[0].id = 1;
+	strscpy(p[0].identity, "wwn-0x5000c500a1b2c3d4", sizeof(p[0].identity));
+	p[0].dev_major = 8;
+	p[0].dev_minor = 16;
+	p[0].dev_sectors = 2000000;
+	p[0].state = VDSPLEX_MD_ALIVE;
+	p[5].id = 8;
+	p[5].offset = 2048;
+	p[5].state = VDSPLEX_MD_RECOVER;
+	p[5].flags = VDSPLEX_MD_PLEX_ADDED;
+	p[5].write_errors = 3;
+	p[5].checkpoint = 200;
+}
+
+static void vdsplex_test_md_plexes_roundtrip(struct kunit *test)
+{
+	struct vdsplex_md_plex *in, *out;
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	struct vdsplex_md_super sb;
+	char *error = NULL;
+
+	in = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*in), GFP_KERNEL);
+	out = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*out), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	md_super_sample(&sb);
+	md_plexes_sample(in);
+	vdsplex_md_plexes_encode(in, blk);
+	KUNIT_ASSERT_EQ_MSG(test, vdsplex_md_plexes_decode(blk, &sb, out, &error),
+			    0, "%s", error);
+	KUNIT_EXPECT_EQ(test, memcmp(in, out, VDSPLEX_MD_MAX_PLEXES * sizeof(*in)), 0);
+}
+
+#define PL_OFF(slot, f) (VDSPLEX_MD_HEADER_SIZE + \
+			 (slot) * sizeof(struct vdsplex_disk_plex) + \
+			 offsetof(struct vdsplex_disk_plex, f))
+
+static const struct md_corrupt plexes_corrupt[] = {
+	{ "torn record", PL_OFF(5, offset), 2, 0x1234, false, -EILSEQ,
+	  "metadata plex table: checksum mismatch" },
+	{ "superblock magic", 4, 4, VDSPLEX_MD_SUPER_MAGIC, true, -EINVAL,
+	  "metadata plex table: bad magic 50534456" },
+	{ "misplaced", 8, 8, 0, true, -EILSEQ,
+	  "written for block 0, found at block 1" },
+	{ "state 9", PL_OFF(5, state), 4, 9, true, -EINVAL,
+	  "plex record 5: invalid state 9" },
+	{ "state free with an id", PL_OFF(0, state), 4, 0, true, -EINVAL,
+	  "plex record 0: invalid state 0" },
+	{ "id from the future", PL_OFF(5, id), 8, 9, true, -EINVAL,
+	  "plex record 5: id 9 not below the next id 9" },
+	{ "same id twice", PL_OFF(5, id), 8, 1, true, -EINVAL,
+	  "plex records 0 and 5 share id 1" },
+	{ "unknown flag", PL_OFF(5, flags), 4, 0x10, true, -EINVAL,
+	  "plex record 5: unknown flags 0x10" },
+	{ "checkpoint beyond", PL_OFF(5, checkpoint), 8, 1000, true, -EINVAL,
+	  "plex record 5: checkpoint 1000 beyond 489 regions" },
+	{ "identity with a space", PL_OFF(0, identity) + 3, 1, ' ', true,
+	  -EINVAL, "plex record 0: identity has a character 0x20" },
+	{ "garbage after the identity", PL_OFF(0, identity) + 63, 1, 'x', true,
+	  -EINVAL, "plex record 0: identity is not NUL-padded" },
+	{ "free slot not zeroed", PL_OFF(7, offset), 8, 1, true, -EINVAL,
+	  "plex record 7: free but not zeroed" },
+	{ "a third record", PL_OFF(9, id), 8, 4, true, -EINVAL,
+	  "plex record 9: invalid state 0" },
+};
+
+KUNIT_ARRAY_PARAM_DESC(plexes_corrupt, plexes_corrupt, desc);
+
+static void vdsplex_test_md_plexes_corrupt(struct kunit *test)
+{
+	const struct md_corrupt *c = test->param_value;
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	struct vdsplex_md_plex *p;
+	struct vdsplex_md_super sb;
+	char *error = NULL;
+
+	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	md_super_sample(&sb);
+	md_plexes_sample(p);
+	vdsplex_md_plexes_encode(p, blk);
+	poke(blk, c->off, c->size, c->val);
+	if (c->reseal)
+		reseal(blk);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, p, &error),
+			c->err);
+	KUNIT_ASSERT_NOT_NULL(test, error);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(error, c->msg), "error: %s",
+				  error);
+}
+
+/* A record count that disagrees with the superblock is rejected. */
+static void vdsplex_test_md_plexes_count(struct kunit *test)
+{
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	struct vdsplex_md_plex *p;
+	struct vdsplex_md_super sb;
+	char *error = NULL;
+
+	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	md_super_sample(&sb);
+	md_plexes_sample(p);
+	vdsplex_md_plexes_encode(p, blk);
+	sb.nr_plexes = 3;
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, p, &error),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, error,
+			   "metadata plex table: 2 records in use, the superblock says 3");
+}
+
+static void vdsplex_test_md_bitmap(struct kunit *test)
+{
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	unsigned long *bits;
+	char *error = NULL;
+
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	bits = vdsplex_md_bitmap_bits(blk);
+	set_bit(0, bits);
+	set_bit(VDSPLEX_MD_BITS_PER_BLOCK - 1, bits);
+	vdsplex_md_bitmap_seal(blk, 40);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_bitmap_check(blk, 40, &error), 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)blk)[VDSPLEX_MD_BLOCK_SIZE - 1], 0x80);
+	/* read from the wrong place */
+	KUNIT_EXPECT_EQ(test, vdsplex_md_bitmap_check(blk, 41, &error), -EILSEQ);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(error, "written for block 40, found at block 41"));
+	/* a bit flipped after the write */
+	clear_bit(0, bits);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_bitmap_check(blk, 40, &error), -EILSEQ);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(error, "metadata bitmap block: checksum mismatch"));
+	/* a zeroed (never written) block is not a valid bitmap block */
+	memset(blk, 0, VDSPLEX_MD_BLOCK_SIZE);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_bitmap_check(blk, 40, &error), -EINVAL);
+}
+
+static struct kunit_case vdsplex_metadata_test_cases[] = {
+	KUNIT_CASE(vdsplex_test_md_layout),
+	KUNIT_CASE(vdsplex_test_md_super_roundtrip),
+	KUNIT_CASE_PARAM(vdsplex_test_md_super_corrupt, super_corrupt_gen_params),
+	KUNIT_CASE(vdsplex_test_md_plexes_roundtrip),
+	KUNIT_CASE_PARAM(vdsplex_test_md_plexes_corrupt, plexes_corrupt_gen_params),
+	KUNIT_CASE(vdsplex_test_md_plexes_count),
+	KUNIT_CASE(vdsplex_test_md_bitmap),
+	{}
+};
+
+static struct kunit_suite vdsplex_metadata_suite = {
+	.name = "vdsplex-metadata",
+	.test_cases = vdsplex_metadata_test_cases,
+};
+
 kunit_test_suites(&vdsplex_parse_suite, &vdsplex_volume_suite,
-		  &vdsplex_resync_suite, &vdsplex_async_suite);
+		  &vdsplex_resync_suite, &vdsplex_async_suite,
+		  &vdsplex_metadata_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dm-vdsplex");
 MODULE_LICENSE("GPL");

@@ -16,6 +16,19 @@ done
 plexes_equal 65536 "$l0:0" "$l1:0"
 cmp -n $((16 << 20)) -i 0:$((16 << 20)) /dev/zero "$l0" >/dev/null 2>&1 &&
 	fail "the data after the discarded range is gone"
+
+# A plex attached at run time without WRITE_ZEROES (brd) gets zero pages.
+brd_load 1 32
+expect_eq "$(cat "$(queue_of /dev/ram0)"/write_zeroes_max_bytes)" 0 "brd's write zeroes"
+dmsetup message v 0 add_plex /dev/ram0
+wait_idle v
+dd if=/dev/urandom of=/dev/mapper/v bs=1M count=4 seek=16 oflag=direct status=none
+blkdiscard -z -o $((16 << 20)) -l $((4 << 20)) /dev/mapper/v
+expect_eq "$(health v)" AAA "health after WRITE_ZEROES reached a plex lacking it"
+blockdev --flushbufs /dev/ram0
+cmp -n $((4 << 20)) -i 0:$((16 << 20)) /dev/zero /dev/ram0 ||
+	fail "no zero pages on the plex lacking WRITE_ZEROES"
+plexes_equal 65536 "$l0:0" "$l1:0" /dev/ram0:0
 dmsetup remove v
 
 # null_blk without memory backing has no discard: neither has the volume.

@@ -50,7 +50,7 @@ ioctl_expect VDS_E_ANOTHER_CALL_IN_PROGRESS add "$vol" /dev/ram5 >/dev/null
 expect_msg_fails v add_plex /dev/ram5
 out=$(ioctl_expect VDS_S_OK open "$vol" --status --wait)
 echo "$out" | grep -q '^status state=running' || fail "OPEN_ASYNC while running: $out"
-echo "$out" | grep -q 'state=succeeded .*nr_plexes=1 nr_in_sync=1 ids=5$' ||
+echo "$out" | grep -q 'state=succeeded .*nr_plexes=1 nr_in_sync=1 ids=5 indices=4$' ||
 	fail "WAIT through OPEN_ASYNC: $out"
 plexes_equal $len /dev/ram0:0 /dev/ram3:0 /dev/ram4:0
 # REMOVE_PLEX and SET_IDENTITY through the control device.
