@@ -289,6 +289,8 @@ static void vdsplex_dtr(struct dm_target *ti)
 		return;
 	if (ctx->vol)
 		vdsplex_release(ctx);
+	if (ctx->meta_dev)
+		dm_put_device(ti, ctx->meta_dev);
 	for (i = 0; i < ctx->nr_legs; i++) {
 		if (ctx->legs[i].plex)
 			vdsplex_plex_put(ctx->legs[i].plex);
@@ -388,6 +390,57 @@ static int vdsplex_open_legs(struct dm_target *ti, struct vdsplex_ctx *ctx,
 }
 
 /*
+ * The metadata device: the first instance of a volume reads (or formats)
+ * it; later instances must name the same device, and core mode stays core
+ * mode.  No plex may overlap the metadata's extent.
+ */
+static int vdsplex_open_metadata(struct dm_target *ti, struct vdsplex_ctx *ctx,
+				 const struct vdsplex_args *a)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	sector_t extent = vdsplex_md_extent(vol->nr_regions);
+	dev_t devt;
+	unsigned int i;
+	int r = 0;
+
+	if (a->metadata) {
+		r = dm_get_device(ti, a->metadata,
+				  dm_table_get_mode(ti->table), &ctx->meta_dev);
+		if (r) {
+			ti->error = vdsplex_errorf("metadata_dev: cannot open device '%s'",
+						   a->metadata);
+			return r;
+		}
+		devt = ctx->meta_dev->bdev->bd_dev;
+		for (i = 0; i < ctx->nr_legs; i++) {
+			if (ctx->legs[i].plex->devt == devt &&
+			    ctx->legs[i].plex->offset < extent) {
+				ti->error = vdsplex_errorf("plex %u ('%s' at %llu) overlaps the metadata's %llu sectors on '%s'",
+							   i, a->dev[i],
+							   (unsigned long long)a->offset[i],
+							   (unsigned long long)extent,
+							   a->metadata);
+				return -EINVAL;
+			}
+		}
+	}
+	mutex_lock(&vol->lock);
+	if (vol->meta) {
+		if (!a->metadata || vdsplex_md_devt(vol) != devt) {
+			ti->error = "metadata_dev differs from the live volume's";
+			r = -EINVAL;
+		}
+	} else if (a->metadata && vol->ever_resumed) {
+		ti->error = "metadata_dev: the live volume runs in core mode ('-')";
+		r = -EINVAL;
+	} else if (a->metadata) {
+		r = vdsplex_md_open(ctx, ctx->meta_dev, &ti->error);
+	}
+	mutex_unlock(&vol->lock);
+	return r;
+}
+
+/*
  * Construct a vdsplex target; the grammar is at vdsplex_parse_args().
  */
 static int vdsplex_ctr(struct dm_target *ti, unsigned int argc, char **argv)
@@ -412,11 +465,6 @@ static int vdsplex_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	r = vdsplex_parse_args(a, argc, argv, &ti->error);
 	if (r)
 		goto bad;
-	if (a->metadata) {
-		ti->error = "metadata_dev: persistent metadata is not supported yet; use '-'";
-		r = -EINVAL;
-		goto bad;
-	}
 	ctx->read_policy = a->read_policy;
 	ctx->rate_set = a->rate_set;
 	ctx->resync_rate = a->resync_rate;
@@ -433,6 +481,9 @@ static int vdsplex_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (r)
 		goto bad;
 	r = vdsplex_open_legs(ti, ctx, a);
+	if (r)
+		goto bad;
+	r = vdsplex_open_metadata(ti, ctx, a);
 	if (r)
 		goto bad;
 
@@ -647,7 +698,8 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 	vb->region = off >> vol->region_shift;
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (count) {
-		if (!vdsplex_write_admit(vol, vb->region, bio, &vb->epoch)) {
+		if (!vdsplex_md_write_admit(vol, vb->region, bio) ||
+		    !vdsplex_write_admit(vol, vb->region, bio, &vb->epoch)) {
 			spin_unlock_irqrestore(&vol->state_lock, flags);
 			return DM_MAPIO_SUBMITTED;
 		}
@@ -792,9 +844,11 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 
 	switch (type) {
 	case STATUSTYPE_INFO:
-		DMEMIT("%u %s %llu/%llu %s %llu core %u %llu", nr, c.health,
+		DMEMIT("%u %s %llu/%llu %s %llu %s %u %llu", nr, c.health,
 		       synced, vol->nr_regions, vdsplex_action_name(action),
-		       mismatch, c.rate_set ? c.resync_rate : 0,
+		       mismatch, !ctx->meta_dev ? "core" :
+		       vdsplex_md_failed(vol) ? "fail" : "ok",
+		       c.rate_set ? c.resync_rate : 0,
 		       (u64)atomic64_read(&vol->regions_resynced));
 		break;
 	case STATUSTYPE_TABLE:
@@ -804,7 +858,8 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 		}
 		nr_opt += 2 * (c.read_policy != VDSPLEX_READ_LEAST_PENDING);
 		nr_opt += 2 * c.rate_set;
-		DMEMIT("- %u %u", vol->region_size, nr);
+		DMEMIT("%s %u %u", ctx->meta_dev ? ctx->meta_dev->name : "-",
+		       vol->region_size, nr);
 		for (i = 0; i < nr; i++)
 			DMEMIT(" %s %llu", c.name[i],
 			       (unsigned long long)c.offset[i]);
@@ -825,7 +880,9 @@ VISIBLE_IF_KUNIT void vdsplex_status(struct dm_target *ti,
 		break;
 	case STATUSTYPE_IMA:
 		DMEMIT_TARGET_NAME_VERSION(ti->type);
-		DMEMIT(",metadata_mode=core,region_size=%u,nr_plexes=%u",
+		DMEMIT(",metadata_mode=%s,region_size=%u,nr_plexes=%u",
+		       !ctx->meta_dev ? "core" :
+		       vdsplex_md_failed(vol) ? "fail" : "ok",
 		       vol->region_size, nr);
 		for (i = 0; i < nr; i++) {
 			DMEMIT(",plex_%u_device=%s,plex_%u_offset=%llu,plex_%u_health=%c",
@@ -919,6 +976,7 @@ static int vdsplex_msg_fail_plex(struct vdsplex_ctx *ctx, const char *arg)
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (r)
 		return r;
+	vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 	DMINFO("%s: fail_plex: plex %u failed by the administrator",
 	       dm_device_name(vol->md), idx);
 	vdsplex_resync_kick(vol);
@@ -1060,9 +1118,34 @@ static void vdsplex_presuspend(struct dm_target *ti)
 	mutex_unlock(&vol->lock);
 }
 
+/*
+ * Every write has completed: the parked ones went out, so the write-intent
+ * log can be cleared and the metadata marked clean (SPEC §5: a clean
+ * shutdown resyncs nothing).
+ */
+static void vdsplex_postsuspend(struct dm_target *ti)
+{
+	struct vdsplex_ctx *ctx = ti->private;
+	struct vdsplex_volume *vol = ctx->vol;
+
+	vdsplex_md_quiesce(vol);
+	mutex_lock(&vol->lock);
+	if (vol->active == ctx)
+		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL | VDSPLEX_COMMIT_CLEAN);
+	mutex_unlock(&vol->lock);
+}
+
+/* Take over the volume; with metadata, record that it is in use. */
 static int vdsplex_preresume(struct dm_target *ti)
 {
-	vdsplex_takeover(ti->private);
+	struct vdsplex_ctx *ctx = ti->private;
+	struct vdsplex_volume *vol = ctx->vol;
+
+	vdsplex_takeover(ctx);
+	mutex_lock(&vol->lock);
+	if (vol->active == ctx)
+		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
+	mutex_unlock(&vol->lock);
 	return 0;
 }
 
@@ -1097,6 +1180,7 @@ static struct target_type vdsplex_target = {
 	.iterate_devices = vdsplex_iterate_devices,
 	.presuspend = vdsplex_presuspend,
 	.presuspend_undo = vdsplex_resume,
+	.postsuspend = vdsplex_postsuspend,
 	.preresume = vdsplex_preresume,
 	.resume = vdsplex_resume,
 };

@@ -46,6 +46,7 @@
 
 struct vdsplex_op;
 struct vdsplex_copy_job;
+struct vdsplex_md;
 
 #define VDSPLEX_VERSION_MAJOR	0
 #define VDSPLEX_VERSION_MINOR	3
@@ -122,6 +123,8 @@ enum vdsplex_sync_action {
  *	vol->state_lock.
  * @removing: remove_plex is draining the plex: no new I/O is sent to it;
  *	protected by vol->state_lock.
+ * @slot: its record in the metadata, or -1; assigned under
+ *	vol->state_lock by a commit (vdsplex-persist.c).
  * @pending: reads and writes in flight to the plex.
  * @reads: reads completed by the plex (statistics).
  * @read_errors: failed reads seen on the plex.
@@ -140,6 +143,7 @@ struct vdsplex_plex {
 	bool added;
 	u64 synced;
 	bool removing;
+	int slot;
 	atomic_t pending;
 	atomic64_t reads;
 	atomic_t read_errors;
@@ -211,6 +215,10 @@ struct vdsplex_plex {
  * @op_pending: targets of @op not yet in sync, dead or detached; as @op.
  * @op_ok: targets of @op that reached in sync; as @op.
  * @op_canceled: targets of @op detached before they were in sync; as @op.
+ * @meta: the metadata device's state (vdsplex-persist.c), NULL in core
+ *	mode; set by the first instance's constructor under @lock.
+ * @unclean: the stale plexes come from an unclean shutdown: the resync is
+ *	a "resync", not a "recover"; protected by @state_lock.
  */
 struct vdsplex_volume {
 	struct list_head node;
@@ -263,6 +271,9 @@ struct vdsplex_volume {
 	unsigned int op_pending;
 	unsigned int op_ok;
 	unsigned int op_canceled;
+
+	struct vdsplex_md *meta;
+	bool unclean;
 };
 
 /**
@@ -296,6 +307,7 @@ struct vdsplex_leg {
  * @nosync: the table carried nosync.
  * @quiesced: between presuspend and resume (or presuspend_undo): the plex
  *	set may not change; protected by vol->lock.
+ * @meta_dev: the metadata device, NULL in core mode.
  */
 struct vdsplex_ctx {
 	struct dm_target *ti;
@@ -309,6 +321,7 @@ struct vdsplex_ctx {
 	u32 resync_rate;
 	bool nosync;
 	bool quiesced;
+	struct dm_dev *meta_dev;
 };
 
 /**
@@ -354,6 +367,7 @@ struct vdsplex_new_plex {
 };
 
 /* vdsplex-volume.c */
+extern struct workqueue_struct *vdsplex_wq;
 int vdsplex_registry_init(void);
 void vdsplex_registry_exit(void);
 struct vdsplex_volume *vdsplex_volume_get(struct mapped_device *md,
@@ -403,6 +417,22 @@ u32 __vdsplex_set_identity(struct vdsplex_ctx *ctx, unsigned int idx,
 bool vdsplex_identity_valid(const char *name, size_t size, bool may_be_empty);
 u32 vdsplex_cancel_op(struct vdsplex_op *op);
 
+/* vdsplex-persist.c */
+#define VDSPLEX_COMMIT_FULL		BIT(0)	/* records, superblock, bitmaps */
+#define VDSPLEX_COMMIT_SWEEP	BIT(1)	/* clear idle write-intent bits */
+#define VDSPLEX_COMMIT_CLEAN	BIT(2)	/* no I/O in flight: mark clean */
+int vdsplex_md_open(struct vdsplex_ctx *ctx, struct dm_dev *dev,
+		    char **error);
+void vdsplex_md_destroy(struct vdsplex_volume *vol);
+int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags);
+bool vdsplex_md_write_admit(struct vdsplex_volume *vol, u64 region,
+			    struct bio *bio);
+void vdsplex_md_quiesce(struct vdsplex_volume *vol);
+bool vdsplex_md_failed(struct vdsplex_volume *vol);
+u64 vdsplex_md_commits(struct vdsplex_volume *vol);
+dev_t vdsplex_md_devt(struct vdsplex_volume *vol);
+sector_t vdsplex_md_extent(u64 nr_regions);
+
 /* vdsplex-control.c */
 int vdsplex_control_init(void);
 void vdsplex_control_exit(void);
@@ -412,6 +442,7 @@ bool vdsplex_write_admit(struct vdsplex_volume *vol, u64 region,
 void vdsplex_write_finish(struct vdsplex_volume *vol, u64 region, u8 epoch);
 void vdsplex_region_lock(struct vdsplex_volume *vol, u64 region);
 bool vdsplex_region_drained(struct vdsplex_volume *vol, u64 region);
+bool vdsplex_region_idle(struct vdsplex_volume *vol, u64 region);
 void vdsplex_region_unlock(struct vdsplex_volume *vol,
 			   struct bio_list *deferred);
 u64 vdsplex_throttle_ns(bool adaptive, u32 rate_kibs, bool fg_active,
@@ -457,6 +488,16 @@ bool vdsplex_ioc_query_valid(const struct vdsplex_ioc_query_plexes *q);
 bool vdsplex_ioc_plex_valid(const struct vdsplex_ioc_plex *p,
 			    bool set_identity);
 bool vdsplex_ioc_open_async_valid(const struct vdsplex_ioc_open_async *o);
+struct vdsplex_md *vdsplex_md_alloc(struct vdsplex_volume *vol);
+void vdsplex_md_free(struct vdsplex_md *md);
+bool vdsplex_md_fill_block(void *block, const unsigned long *bits, u64 nr,
+			   u64 b);
+bool __vdsplex_md_prepare(struct vdsplex_volume *vol, unsigned int flags,
+			  bool *cleared);
+struct vdsplex_ctx *__vdsplex_md_done(struct vdsplex_volume *vol, bool ok,
+				      struct bio_list *ready);
+void vdsplex_md_mark_dirty(struct vdsplex_ctx *ctx, const unsigned long *dirty,
+			   int src);
 #endif
 
 #endif /* DM_VDSPLEX_H */

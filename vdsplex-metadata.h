@@ -20,8 +20,15 @@
 #ifndef VDSPLEX_METADATA_H
 #define VDSPLEX_METADATA_H
 
+#include <linux/atomic.h>
+#include <linux/bio.h>
 #include <linux/bits.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct dm_bufio_client;
+struct vdsplex_volume;
 
 #define VDSPLEX_MD_BLOCK_SIZE		4096
 #define VDSPLEX_MD_BLOCK_SECTORS	(VDSPLEX_MD_BLOCK_SIZE >> SECTOR_SHIFT)
@@ -193,6 +200,44 @@ struct vdsplex_md_layout {
 	u64 discarded;
 	u64 in_sync;
 	u64 nr_blocks;
+};
+
+/**
+ * struct vdsplex_md - a volume's metadata device in core.
+ * @bufio: the dm-bufio client on the metadata device.
+ * @devt: the metadata device (every table instance must name it).
+ * @layout: where the blocks are.
+ * @sb: the superblock as last written; protected by @commit_lock.
+ * @commit_lock: serialises commits; see the file comment.
+ * @commit_work: writes requested write-intent bits, sweeps, retries.
+ * @wi_disk: regions whose write-intent bit is on disk; vol->state_lock.
+ * @wi_want: regions parked writes wait for; vol->state_lock.
+ * @wi_touched: regions written since the last sweep; vol->state_lock.
+ * @wi_commit: the bits a commit is writing; @commit_lock.
+ * @wi_image: the write-intent bitmap a commit writes; @commit_lock.
+ * @parked: writes waiting for their region's bit; vol->state_lock.
+ * @last_sweep: time of the last sweep; @commit_lock.
+ * @failed: a metadata write or read failed; vol->state_lock to write.
+ * @commits: metadata writes issued (statistics).
+ * @vol: the volume.
+ */
+struct vdsplex_md {
+	struct vdsplex_volume *vol;
+	struct dm_bufio_client *bufio;
+	dev_t devt;
+	struct vdsplex_md_layout layout;
+	struct vdsplex_md_super sb;
+	struct mutex commit_lock;	/* commits, sb, bufio, slots */
+	struct delayed_work commit_work;
+	unsigned long *wi_disk;
+	unsigned long *wi_want;
+	unsigned long *wi_touched;
+	unsigned long *wi_commit;
+	unsigned long *wi_image;
+	struct bio_list parked;
+	u64 last_sweep;
+	bool failed;
+	atomic64_t commits;
 };
 
 void vdsplex_md_layout(u64 nr_regions, struct vdsplex_md_layout *l);

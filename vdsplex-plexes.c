@@ -46,6 +46,11 @@ u32 vdsplex_check_online(struct vdsplex_ctx *ctx, const char *what)
 		       dm_device_name(vol->md), what);
 		return VDS_E_VOLUME_NOT_ONLINE;
 	}
+	if (vdsplex_md_failed(vol)) {
+		DMWARN("%s: %s: the metadata device has failed",
+		       dm_device_name(vol->md), what);
+		return VDS_E_VOLUME_NOT_ONLINE;
+	}
 	return 0;
 }
 
@@ -353,6 +358,8 @@ u32 __vdsplex_add_plexes(struct vdsplex_ctx *ctx,
 		       nr + k, plex[k]->id);
 	kfree(st);
 	*first = nr;
+	/* Recorded as recovering before the caller hears of it. */
+	vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 	vdsplex_resync_kick(vol);
 	vdsplex_raise_event(vol);
 	return VDS_S_OK;
@@ -423,6 +430,7 @@ u32 __vdsplex_remove_plex(struct vdsplex_ctx *ctx, unsigned int idx)
 
 	vdsplex_resync_stop(vol);
 	vdsplex_detach_leg(ctx, idx, true);
+	vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 	DMINFO("%s: remove_plex: plex %u detached", dm_device_name(vol->md),
 	       idx);
 	vdsplex_resync_restart(ctx, running);
@@ -476,6 +484,7 @@ u32 __vdsplex_cancel(struct vdsplex_ctx *ctx, struct vdsplex_op *op)
 			vdsplex_detach_leg(ctx, i, false);
 			DMINFO("%s: cancel: plex %u detached", name, i);
 		}
+		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 		hr = VDS_E_OPERATION_CANCELED;
 	}
 	vdsplex_resync_restart(ctx, running);
@@ -536,5 +545,7 @@ u32 __vdsplex_set_identity(struct vdsplex_ctx *ctx, unsigned int idx,
 	}
 	strscpy_pad(ctx->legs[idx].plex->identity, identity,
 		    VDSPLEX_IDENTITY_LEN);
+	if (ctx->vol->active == ctx)
+		vdsplex_md_commit(ctx->vol, VDSPLEX_COMMIT_FULL);
 	return VDS_S_OK;
 }

@@ -193,13 +193,33 @@ unsigned int vdsplex_percent(u64 done, u64 total, bool finished)
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_percent);
 
 /**
+ * vdsplex_region_idle() - no write is in flight to @region's bucket.
+ * @vol: the volume.
+ * @region: the region.
+ *
+ * Conservative: another region of the bucket keeps it busy.
+ *
+ * Context: vol->state_lock held (so no write is admitted meanwhile).
+ * Return: true when no write admitted to the region is in flight.
+ */
+bool vdsplex_region_idle(struct vdsplex_volume *vol, u64 region)
+{
+	unsigned int b = vdsplex_bucket(region);
+
+	lockdep_assert_held(&vol->state_lock);
+	return !atomic_read(&vol->inflight[0][b]) &&
+	       !atomic_read(&vol->inflight[1][b]);
+}
+
+/**
  * vdsplex_checkpoint() - record the resync position.
  * @vol: the volume.
  *
  * Core mode keeps it in memory, so a reload continues where the resync was;
- * with a metadata device it will be written there.
+ * with a metadata device it is committed there with the in-sync bitmaps.
  *
- * Context: process; takes vol->state_lock.
+ * Context: process (the resync thread, or vol->lock held); takes
+ * vol->state_lock.
  */
 void vdsplex_checkpoint(struct vdsplex_volume *vol)
 {
@@ -208,6 +228,7 @@ void vdsplex_checkpoint(struct vdsplex_volume *vol)
 	spin_lock_irqsave(&vol->state_lock, flags);
 	vol->checkpoint = vol->cursor;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
+	vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 }
 
 /* The resync's view of one region to copy (vol->resync_job). */
@@ -236,6 +257,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	u64 region = vol->nr_regions, r;
+	enum vdsplex_sync_action want;
 	unsigned int i, nr = 0;
 	sector_t start;
 	int src;
@@ -254,6 +276,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 			nr++;
 	}
 	if (!nr || vol->stalled) {
+		vol->unclean = false;
 		if (vol->action == VDSPLEX_ACTION_IDLE)
 			return VDSPLEX_NEXT_IDLE;
 		vol->action = VDSPLEX_ACTION_IDLE;
@@ -283,6 +306,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		vol->rescan = false;
 		vol->cursor = 0;
 	}
+	want = vol->unclean ? VDSPLEX_ACTION_RESYNC : VDSPLEX_ACTION_RECOVER;
 	/* The lowest region at or after the cursor that a target lacks. */
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
@@ -293,8 +317,8 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 				       vol->cursor);
 		region = min(region, r);
 	}
-	if (vol->action != VDSPLEX_ACTION_RECOVER) {
-		vol->action = VDSPLEX_ACTION_RECOVER;
+	if (vol->action != want) {
+		vol->action = want;
 		if (region < vol->nr_regions) {
 			vol->synced_regions = vol->cursor;
 			return VDSPLEX_NEXT_CHANGED;	/* started */
@@ -311,6 +335,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 			__vdsplex_op_target_done(vol, p, VDS_S_OK);
 		}
 		vol->action = VDSPLEX_ACTION_IDLE;
+		vol->unclean = false;
 		vol->cursor = 0;
 		vol->checkpoint = 0;
 		vol->synced_regions = vol->nr_regions;
@@ -467,6 +492,9 @@ static int vdsplex_resync_thread(void *data)
 		spin_unlock_irqrestore(&vol->state_lock, flags);
 
 		if (next == VDSPLEX_NEXT_CHANGED) {
+			/* Started, finished or failed: on disk at once. */
+			vdsplex_checkpoint(vol);
+			last_cp = ktime_get_ns();
 			vdsplex_raise_event(vol);
 			continue;
 		}

@@ -42,7 +42,7 @@
 
 static LIST_HEAD(vdsplex_registry);
 static DEFINE_MUTEX(vdsplex_registry_lock);
-static struct workqueue_struct *vdsplex_wq;
+struct workqueue_struct *vdsplex_wq;
 
 /**
  * vdsplex_nr_regions() - number of regions covering a volume.
@@ -403,8 +403,11 @@ static void vdsplex_event_work(struct work_struct *work)
 						  event_work);
 
 	mutex_lock(&vol->lock);
-	if (vol->active)
+	if (vol->active) {
+		/* A plex that failed is recorded before anyone is told. */
+		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 		dm_table_event(vol->active->ti->table);
+	}
 	mutex_unlock(&vol->lock);
 }
 
@@ -627,6 +630,7 @@ VISIBLE_IF_KUNIT struct vdsplex_plex *vdsplex_plex_alloc(struct vdsplex_volume *
 	p->devt = devt;
 	p->offset = offset;
 	p->state = VDSPLEX_PLEX_NEW;
+	p->slot = -1;
 	atomic_set(&p->pending, 0);
 	atomic64_set(&p->reads, 0);
 	atomic_set(&p->write_errors, 0);
@@ -879,6 +883,9 @@ void vdsplex_release(struct vdsplex_ctx *ctx)
 		vol->active = NULL;
 		spin_unlock_irqrestore(&vol->state_lock, flags);
 	}
+	/* The last instance holds the metadata device: done with it. */
+	if (list_empty(&vol->instances))
+		vdsplex_md_destroy(vol);
 	mutex_unlock(&vol->lock);
 }
 

@@ -1628,9 +1628,265 @@ static struct kunit_suite vdsplex_metadata_suite = {
 	.test_cases = vdsplex_metadata_test_cases,
 };
 
+/* ------------------------------------------------------ write-intent log */
+
+/* A fixture whose volume has metadata state without a device. */
+static struct vdsplex_md *md_fixture(struct kunit *test, struct fixture *f)
+{
+	struct vdsplex_md *md = vdsplex_md_alloc(f->vol);
+
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	f->vol->meta = md;
+	f->vol->active = f->ctx;
+	return md;
+}
+
+static void md_fixture_exit(struct kunit *test)
+{
+	struct fixture *f = test->priv;
+
+	if (f && f->vol->meta) {
+		cancel_delayed_work_sync(&f->vol->meta->commit_work);
+		vdsplex_md_free(f->vol->meta);
+		f->vol->meta = NULL;
+		f->vol->active = NULL;
+	}
+	fixture_exit(test);
+}
+
+static struct bio *md_bio(struct kunit *test, u64 region)
+{
+	struct bio *bio = kunit_kzalloc(test, sizeof(*bio), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, bio);
+	bio->bi_iter.bi_sector = region * FIX_REGION;
+	return bio;
+}
+
+/* Many writers share one commit; a region on disk needs no commit. */
+static void vdsplex_test_wi_batching(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_md *md = md_fixture(test, f);
+	struct vdsplex_volume *vol = f->vol;
+	struct bio *a = md_bio(test, 3), *b = md_bio(test, 3);
+	struct bio *c = md_bio(test, 9), *d = md_bio(test, 3);
+	struct bio *late = md_bio(test, 20);
+	struct bio_list ready = BIO_EMPTY_LIST;
+	unsigned long flags;
+	bool cleared;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 3, a));
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 3, b));
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 9, c));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(md->wi_want, vol->nr_regions), 2);
+	/* one commit takes every request made so far */
+	KUNIT_EXPECT_TRUE(test, __vdsplex_md_prepare(vol, 0, &cleared));
+	KUNIT_EXPECT_FALSE(test, cleared);
+	KUNIT_EXPECT_TRUE(test, test_bit(3, md->wi_image));
+	KUNIT_EXPECT_TRUE(test, test_bit(9, md->wi_image));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(md->wi_image, vol->nr_regions), 2);
+	/* not on disk yet: a writer arriving now parks too */
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 20, late));
+	KUNIT_EXPECT_PTR_EQ(test, __vdsplex_md_done(vol, true, &ready), f->ctx);
+	KUNIT_EXPECT_TRUE(test, test_bit(3, md->wi_disk));
+	KUNIT_EXPECT_TRUE(test, test_bit(9, md->wi_disk));
+	KUNIT_EXPECT_FALSE(test, test_bit(20, md->wi_disk));
+	/* region 3 is on disk: no park, no commit */
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 3, d));
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+
+	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&ready), a);
+	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&ready), b);
+	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&ready), c);
+	KUNIT_EXPECT_NULL(test, bio_list_pop(&ready));
+	/* the late writer waits for the next commit */
+	KUNIT_EXPECT_PTR_EQ(test, md->parked.head, late);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	KUNIT_EXPECT_TRUE(test, __vdsplex_md_prepare(vol, 0, &cleared));
+	__vdsplex_md_done(vol, true, &ready);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&ready), late);
+	KUNIT_EXPECT_TRUE(test, bio_list_empty(&md->parked));
+}
+
+/* A failed commit sets no bit; once the metadata failed, writes go on. */
+static void vdsplex_test_wi_failed_commit(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_md *md = md_fixture(test, f);
+	struct vdsplex_volume *vol = f->vol;
+	struct bio *a = md_bio(test, 4);
+	struct bio_list ready = BIO_EMPTY_LIST;
+	unsigned long flags;
+	bool cleared;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 4, a));
+	__vdsplex_md_prepare(vol, 0, &cleared);
+	__vdsplex_md_done(vol, false, &ready);
+	KUNIT_EXPECT_FALSE(test, test_bit(4, md->wi_disk));
+	KUNIT_EXPECT_TRUE(test, bio_list_empty(&ready));
+	md->failed = true;
+	__vdsplex_md_done(vol, false, &ready);
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 5, md_bio(test, 5)));
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&ready), a);
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_failed(vol));
+}
+
+/*
+ * The sweep clears a region only when no write was admitted to it since the
+ * last sweep and none is in flight; a clean commit clears every bit.
+ */
+static void vdsplex_test_wi_sweep(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_md *md = md_fixture(test, f);
+	struct vdsplex_volume *vol = f->vol;
+	struct bio_list ready = BIO_EMPTY_LIST;
+	unsigned long flags;
+	bool cleared;
+	u8 epoch;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vdsplex_md_write_admit(vol, 3, md_bio(test, 3));
+	vdsplex_md_write_admit(vol, 7, md_bio(test, 7));
+	vdsplex_md_write_admit(vol, 11, md_bio(test, 11));
+	__vdsplex_md_prepare(vol, 0, &cleared);
+	__vdsplex_md_done(vol, true, &ready);
+	/* 7 is written again, 11 has a write in flight */
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 7, md_bio(test, 7)));
+	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, 11, md_bio(test, 11),
+						    &epoch));
+	/* first sweep: everything was touched since the start */
+	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
+	KUNIT_EXPECT_FALSE(test, cleared);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(md->wi_image, vol->nr_regions), 3);
+	__vdsplex_md_done(vol, true, &ready);
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 7, md_bio(test, 7)));
+	/* second sweep: 3 is idle and untouched: it goes */
+	KUNIT_EXPECT_FALSE(test, __vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP,
+						      &cleared));
+	KUNIT_EXPECT_TRUE(test, cleared);
+	KUNIT_EXPECT_FALSE(test, test_bit(3, md->wi_image));
+	KUNIT_EXPECT_FALSE(test, test_bit(3, md->wi_disk));
+	KUNIT_EXPECT_TRUE(test, test_bit(7, md->wi_image));
+	KUNIT_EXPECT_TRUE(test, test_bit(11, md->wi_image));
+	__vdsplex_md_done(vol, true, &ready);
+	/* a write to 3 now needs a commit again */
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 3, md_bio(test, 3)));
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	vdsplex_write_finish(vol, 11, epoch);
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	/* third sweep: 11 finished and was not written again */
+	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
+	KUNIT_EXPECT_TRUE(test, cleared);
+	KUNIT_EXPECT_FALSE(test, test_bit(11, md->wi_image));
+	KUNIT_EXPECT_TRUE(test, test_bit(3, md->wi_image));
+	__vdsplex_md_done(vol, true, &ready);
+	/* a clean stop: nothing in flight, every bit goes */
+	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_CLEAN, &cleared);
+	KUNIT_EXPECT_TRUE(test, cleared);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(md->wi_image, vol->nr_regions));
+	__vdsplex_md_done(vol, true, &ready);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	while (bio_list_pop(&ready))
+		;
+}
+
+/* The bits of one block of a bitmap; bits past the end are zero. */
+static void vdsplex_test_md_fill_block(struct kunit *test)
+{
+	u64 nr = VDSPLEX_MD_BITS_PER_BLOCK + 70;
+	unsigned long *bits = kunit_kcalloc(test, BITS_TO_LONGS(nr),
+					    sizeof(long), GFP_KERNEL);
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	unsigned long *in;
+
+	KUNIT_ASSERT_NOT_NULL(test, bits);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	in = vdsplex_md_bitmap_bits(blk);
+	set_bit(0, bits);
+	set_bit(VDSPLEX_MD_BITS_PER_BLOCK - 1, bits);
+	set_bit(VDSPLEX_MD_BITS_PER_BLOCK + 69, bits);
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_fill_block(blk, bits, nr, 0));
+	KUNIT_EXPECT_TRUE(test, test_bit(0, in));
+	KUNIT_EXPECT_TRUE(test, test_bit(VDSPLEX_MD_BITS_PER_BLOCK - 1, in));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(in, VDSPLEX_MD_BITS_PER_BLOCK), 2);
+	/* the same bits again: nothing to write */
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_fill_block(blk, bits, nr, 0));
+	/* the last block holds 70 bits; garbage after them is cleared */
+	memset(in, 0xff, VDSPLEX_MD_BITS_PER_BLOCK / 8);
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_fill_block(blk, bits, nr, 1));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(in, VDSPLEX_MD_BITS_PER_BLOCK), 1);
+	KUNIT_EXPECT_TRUE(test, test_bit(69, in));
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_fill_block(blk, bits, nr, 1));
+	/* the header is not the bitmap's */
+	KUNIT_EXPECT_EQ(test, ((u8 *)blk)[0], 0);
+}
+
+/*
+ * After an unclean shutdown every plex but the source and the dead ones
+ * loses the dirty regions, and reads of them go to the source only.
+ */
+static void vdsplex_test_md_mark_dirty(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 4, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_volume *vol = f->vol;
+	unsigned long *dirty = kunit_kcalloc(test, BITS_TO_LONGS(vol->nr_regions),
+					     sizeof(long), GFP_KERNEL);
+	struct vdsplex_plex *rec = f->ctx->legs[2].plex;
+	unsigned int rr;
+
+	KUNIT_ASSERT_NOT_NULL(test, dirty);
+	set_bit(5, dirty);
+	set_bit(vol->nr_regions - 1, dirty);
+	set_state(f, 3, VDSPLEX_PLEX_DEAD);
+	/* plex 2 was recovering: regions 0..9 copied, 5 among them */
+	rec->state = VDSPLEX_PLEX_STALE;
+	bitmap_set(rec->in_sync, 0, 10);
+	vdsplex_md_mark_dirty(f->ctx, dirty, 0);
+
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[0].plex->state, VDSPLEX_PLEX_ALIVE);
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[1].plex->state, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[3].plex->state, VDSPLEX_PLEX_DEAD);
+	KUNIT_EXPECT_TRUE(test, vol->unclean);
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[1].plex->synced, vol->nr_regions - 2);
+	KUNIT_EXPECT_EQ(test, rec->synced, 9);
+	KUNIT_EXPECT_FALSE(test, test_bit(5, rec->in_sync));
+	for (rr = 0; rr < 8; rr++) {
+		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 5, rr), 0);
+		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx,
+					vol->nr_regions - 1, rr), 0);
+	}
+	/* a clean region is read from the plexes in sync in it */
+	for (rr = 0; rr < 8; rr++)
+		if (vdsplex_choose_read_leg(f->ctx, 4, rr) != 0)
+			break;
+	KUNIT_EXPECT_LT(test, rr, 8);
+}
+
+static struct kunit_case vdsplex_persist_test_cases[] = {
+	KUNIT_CASE(vdsplex_test_wi_batching),
+	KUNIT_CASE(vdsplex_test_wi_failed_commit),
+	KUNIT_CASE(vdsplex_test_wi_sweep),
+	KUNIT_CASE(vdsplex_test_md_fill_block),
+	KUNIT_CASE(vdsplex_test_md_mark_dirty),
+	{}
+};
+
+static struct kunit_suite vdsplex_persist_suite = {
+	.name = "vdsplex-persist",
+	.exit = md_fixture_exit,
+	.test_cases = vdsplex_persist_test_cases,
+};
+
 kunit_test_suites(&vdsplex_parse_suite, &vdsplex_volume_suite,
 		  &vdsplex_resync_suite, &vdsplex_async_suite,
-		  &vdsplex_metadata_suite);
+		  &vdsplex_metadata_suite, &vdsplex_persist_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dm-vdsplex");
 MODULE_LICENSE("GPL");
