@@ -430,7 +430,8 @@ static int vdsplex_open_metadata(struct dm_target *ti, struct vdsplex_ctx *ctx,
 			ti->error = "metadata_dev differs from the live volume's";
 			r = -EINVAL;
 		}
-	} else if (a->metadata && vol->ever_resumed) {
+	} else if (a->metadata &&
+		   (vol->ever_resumed || !list_is_singular(&vol->instances))) {
 		ti->error = "metadata_dev: the live volume runs in core mode ('-')";
 		r = -EINVAL;
 	} else if (a->metadata) {
@@ -592,13 +593,16 @@ static void vdsplex_write_done(unsigned long error, void *context)
 		if (error == GENMASK(vb->nr - 1, 0))
 			bio->bi_status = BLK_STS_NOTSUPP;
 	} else if (unlikely(error)) {
+		if (!good)
+			bio->bi_status = BLK_STS_IOERR;
 		if (failed) {
 			DMERR_LIMIT("%s: write error: plex failed",
 				    dm_device_name(vol->md));
+			/* With metadata: done once the failure is on disk. */
+			if (vdsplex_hold_for_commit(vol, bio))
+				return;
 			vdsplex_raise_event(vol);
 		}
-		if (!good)
-			bio->bi_status = BLK_STS_IOERR;
 	}
 	bio_endio(bio);
 }
@@ -741,7 +745,18 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 static int vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 			     struct vdsplex_bio *vb)
 {
-	atomic64_inc(&ctx->vol->fg_ios);
+	struct vdsplex_volume *vol = ctx->vol;
+	sector_t off = dm_target_offset(ctx->ti, bio->bi_iter.bi_sector);
+	sector_t left = vol->region_size - (off & (vol->region_size - 1));
+
+	/*
+	 * DM splits reads and writes at max_io_len, DISCARD and WRITE_ZEROES
+	 * not: one region a bio, for the region lock and the write-intent
+	 * log.
+	 */
+	if (bio_sectors(bio) > left)
+		dm_accept_partial_bio(bio, left);
+	atomic64_inc(&vol->fg_ios);
 	return __vdsplex_map_write(ctx, bio, vb);
 }
 
@@ -1141,12 +1156,18 @@ static int vdsplex_preresume(struct dm_target *ti)
 	struct vdsplex_ctx *ctx = ti->private;
 	struct vdsplex_volume *vol = ctx->vol;
 
+	int r = 0;
+
 	vdsplex_takeover(ctx);
 	mutex_lock(&vol->lock);
-	if (vol->active == ctx)
-		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
+	/* Writes may not run unlogged while the disk says "clean". */
+	if (vol->active == ctx && vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL)) {
+		DMERR("%s: cannot record on the metadata device that the volume is in use: not resumed",
+		      dm_device_name(vol->md));
+		r = -EIO;
+	}
 	mutex_unlock(&vol->lock);
-	return 0;
+	return r;
 }
 
 /* (Re)start the resync of the active instance; also undoes presuspend. */

@@ -49,7 +49,7 @@ struct vdsplex_copy_job;
 struct vdsplex_md;
 
 #define VDSPLEX_VERSION_MAJOR	0
-#define VDSPLEX_VERSION_MINOR	3
+#define VDSPLEX_VERSION_MINOR	4
 #define VDSPLEX_VERSION_PATCH	0
 
 #define VDSPLEX_MAX_PLEXES		32
@@ -219,6 +219,8 @@ struct vdsplex_plex {
  *	mode; set by the first instance's constructor under @lock.
  * @unclean: the stale plexes come from an unclean shutdown: the resync is
  *	a "resync", not a "recover"; protected by @state_lock.
+ * @held: writes that failed a plex, completed by the event work once the
+ *	failure is committed to the metadata; protected by @state_lock.
  */
 struct vdsplex_volume {
 	struct list_head node;
@@ -274,6 +276,7 @@ struct vdsplex_volume {
 
 	struct vdsplex_md *meta;
 	bool unclean;
+	struct bio_list held;
 };
 
 /**
@@ -396,6 +399,7 @@ const char *vdsplex_action_name(enum vdsplex_sync_action action);
 const char *vdsplex_policy_name(enum vdsplex_read_policy policy);
 int vdsplex_policy_parse(const char *name, enum vdsplex_read_policy *policy);
 void vdsplex_raise_event(struct vdsplex_volume *vol);
+bool vdsplex_hold_for_commit(struct vdsplex_volume *vol, struct bio *bio);
 void vdsplex_plex_io_done(struct vdsplex_plex *plex);
 void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p);
 void __vdsplex_op_target_done(struct vdsplex_volume *vol,
@@ -428,6 +432,8 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags);
 bool vdsplex_md_write_admit(struct vdsplex_volume *vol, u64 region,
 			    struct bio *bio);
 void vdsplex_md_quiesce(struct vdsplex_volume *vol);
+void vdsplex_md_bits_lock(struct vdsplex_volume *vol);
+void vdsplex_md_bits_unlock(struct vdsplex_volume *vol);
 bool vdsplex_md_failed(struct vdsplex_volume *vol);
 u64 vdsplex_md_commits(struct vdsplex_volume *vol);
 dev_t vdsplex_md_devt(struct vdsplex_volume *vol);

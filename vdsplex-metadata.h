@@ -29,6 +29,7 @@
 
 struct dm_bufio_client;
 struct vdsplex_volume;
+struct vdsplex_md_snap;
 
 #define VDSPLEX_MD_BLOCK_SIZE		4096
 #define VDSPLEX_MD_BLOCK_SECTORS	(VDSPLEX_MD_BLOCK_SIZE >> SECTOR_SHIFT)
@@ -208,7 +209,10 @@ struct vdsplex_md_layout {
  * @devt: the metadata device (every table instance must name it).
  * @layout: where the blocks are.
  * @sb: the superblock as last written; protected by @commit_lock.
- * @commit_lock: serialises commits; see the file comment.
+ * @commit_lock: serialises commits; see vdsplex-persist.c.
+ * @sync_lock: full commits vs the resync thread setting in-sync bits.
+ * @snap: what a commit writes, gathered under vol->state_lock;
+ *	@commit_lock.
  * @commit_work: writes requested write-intent bits, sweeps, retries.
  * @wi_disk: regions whose write-intent bit is on disk; vol->state_lock.
  * @wi_want: regions parked writes wait for; vol->state_lock.
@@ -228,6 +232,8 @@ struct vdsplex_md {
 	struct vdsplex_md_layout layout;
 	struct vdsplex_md_super sb;
 	struct mutex commit_lock;	/* commits, sb, bufio, slots */
+	struct mutex sync_lock;		/* in-sync bits vs full commits */
+	struct vdsplex_md_snap *snap;
 	struct delayed_work commit_work;
 	unsigned long *wi_disk;
 	unsigned long *wi_want;

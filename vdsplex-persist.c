@@ -23,9 +23,13 @@
  * superblock.  A crash between two steps leaves bits that describe less
  * than is true, never more.
  *
- * Lock: md->commit_lock (mutex) serialises commits and protects md->sb, the
- * bufio buffers and the plex slots (p->slot).  Order: vol->lock ->
- * md->commit_lock -> vol->state_lock.  The write-intent bitmaps, the parked
+ * Locks: md->sync_lock (mutex) is held by full commits from before the
+ * plexes are flushed until the in-sync bits are written, and by the resync
+ * thread while it sets a region's in-sync bits.  md->commit_lock (mutex)
+ * serialises commits and protects md->sb, md->snap, the bufio buffers and
+ * the plex slots (p->slot).  Order: vol->lock -> md->sync_lock ->
+ * md->commit_lock -> vol->state_lock; nobody holding sync_lock or
+ * commit_lock waits for vol->lock.  The write-intent bitmaps, the parked
  * writes and md->failed are protected by vol->state_lock.  A full commit
  * runs with vol->lock held or from the resync thread (plexes are only freed
  * with vol->lock held and the resync thread stopped).
@@ -349,6 +353,9 @@ VISIBLE_IF_KUNIT struct vdsplex_ctx *__vdsplex_md_done(struct vdsplex_volume *vo
 	if (ok)
 		bitmap_or(md->wi_disk, md->wi_disk, md->wi_commit,
 			  vol->nr_regions);
+	else	/* asked again by the next commit */
+		bitmap_or(md->wi_want, md->wi_want, md->wi_commit,
+			  vol->nr_regions);
 	bitmap_zero(md->wi_commit, vol->nr_regions);
 	if (!ctx)
 		return NULL;
@@ -382,20 +389,21 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 {
 	struct vdsplex_md *md = vol->meta;
 	struct bio_list ready = BIO_EMPTY_LIST;
+	bool full = flags & VDSPLEX_COMMIT_FULL;
 	struct vdsplex_md_snap *s;
 	struct vdsplex_ctx *ctx;
 	unsigned long irqf;
-	bool cleared = false, want;
+	bool cleared = false, want = false;
 	unsigned int i;
 	int r = 0;
 
 	/* No device: KUnit's fixtures have the state without one. */
 	if (!md || !md->bufio)
 		return 0;
-	s = kmalloc(sizeof(*s), GFP_NOIO);
-	if (!s)
-		return -ENOMEM;
+	if (full)
+		mutex_lock(&md->sync_lock);
 	mutex_lock(&md->commit_lock);
+	s = md->snap;
 	if (md->failed) {
 		r = -EIO;
 		goto out;
@@ -405,8 +413,8 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 
 	spin_lock_irqsave(&vol->state_lock, irqf);
 	want = __vdsplex_md_prepare(vol, flags, &cleared);
-	__vdsplex_md_snapshot(vol, s, cleared || (flags & VDSPLEX_COMMIT_FULL));
-	if (flags & VDSPLEX_COMMIT_FULL) {
+	__vdsplex_md_snapshot(vol, s, cleared || full);
+	if (full) {
 		md->sb.resync_cursor = vol->checkpoint;
 		md->sb.next_plex_id = vol->next_plex_id;
 		md->sb.nr_plexes = s->nr_plexes;
@@ -416,27 +424,26 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 			md->sb.flags &= ~VDSPLEX_MD_CLEAN;
 	}
 	spin_unlock_irqrestore(&vol->state_lock, irqf);
-
-	if (!want && !cleared && !(flags & VDSPLEX_COMMIT_FULL)) {
-		vdsplex_md_flush_plexes(s);
+	if (!want && !cleared && !full)
 		goto out;
-	}
 
-	/* Bits first, then make what they describe stable. */
-	if (flags & VDSPLEX_COMMIT_FULL) {
-		for (i = 0; !r && i < s->nr_unsynced; i++)
-			r = vdsplex_md_put_bitmap(md,
-				vdsplex_md_in_sync_block(&md->layout,
-							 s->unsynced_slot[i]),
-				s->unsynced[i]->in_sync, vol->nr_regions);
-	}
+	/*
+	 * Make what the bits describe stable first: the copies behind the
+	 * in-sync bits (frozen by sync_lock) and the writes to the regions
+	 * whose write-intent bits go.  Only then are buffers dirtied, since
+	 * dm-bufio may write a dirty buffer at any time.
+	 */
+	vdsplex_md_flush_plexes(s);
+	for (i = 0; !r && i < s->nr_unsynced; i++)
+		r = vdsplex_md_put_bitmap(md,
+			vdsplex_md_in_sync_block(&md->layout, s->unsynced_slot[i]),
+			s->unsynced[i]->in_sync, vol->nr_regions);
 	if (!r)
 		r = vdsplex_md_put_bitmap(md, md->layout.write_intent,
 					  md->wi_image, vol->nr_regions);
-	vdsplex_md_flush_plexes(s);
 	if (!r)
 		r = dm_bufio_write_dirty_buffers(md->bufio);
-	if (!r && (flags & VDSPLEX_COMMIT_FULL) && s->have_records) {
+	if (!r && full && s->have_records) {
 		md->sb.generation++;
 		r = vdsplex_md_write_header_blocks(md, s);
 	}
@@ -448,10 +455,39 @@ out:
 	ctx = __vdsplex_md_done(vol, !r, &ready);
 	spin_unlock_irqrestore(&vol->state_lock, irqf);
 	mutex_unlock(&md->commit_lock);
-	kfree(s);
+	if (full)
+		mutex_unlock(&md->sync_lock);
 	if (ctx)
 		vdsplex_submit_deferred(ctx, &ready);
 	return r;
+}
+
+/**
+ * vdsplex_md_bits_lock() - hold off full commits while in-sync bits change.
+ * @vol: the volume.
+ *
+ * The resync thread sets a region's in-sync bits under this lock, so a full
+ * commit, which flushes the plexes before it writes the bits, never writes
+ * a bit whose copy it did not flush.
+ *
+ * Context: process, may sleep; not under vol->state_lock.
+ */
+void vdsplex_md_bits_lock(struct vdsplex_volume *vol)
+{
+	if (vol->meta)
+		mutex_lock(&vol->meta->sync_lock);
+}
+
+/**
+ * vdsplex_md_bits_unlock() - release vdsplex_md_bits_lock().
+ * @vol: the volume.
+ *
+ * Context: process.
+ */
+void vdsplex_md_bits_unlock(struct vdsplex_volume *vol)
+{
+	if (vol->meta)
+		mutex_unlock(&vol->meta->sync_lock);
 }
 
 static void vdsplex_md_commit_work(struct work_struct *work)
@@ -586,7 +622,9 @@ VISIBLE_IF_KUNIT void vdsplex_md_free(struct vdsplex_md *md)
 	kvfree(md->wi_touched);
 	kvfree(md->wi_commit);
 	kvfree(md->wi_image);
+	kfree(md->snap);
 	mutex_destroy(&md->commit_lock);
+	mutex_destroy(&md->sync_lock);
 	kfree(md);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_md_free);
@@ -605,6 +643,7 @@ VISIBLE_IF_KUNIT struct vdsplex_md *vdsplex_md_alloc(struct vdsplex_volume *vol)
 	if (!md)
 		return NULL;
 	mutex_init(&md->commit_lock);
+	mutex_init(&md->sync_lock);
 	INIT_DELAYED_WORK(&md->commit_work, vdsplex_md_commit_work);
 	bio_list_init(&md->parked);
 	atomic64_set(&md->commits, 0);
@@ -616,8 +655,9 @@ VISIBLE_IF_KUNIT struct vdsplex_md *vdsplex_md_alloc(struct vdsplex_volume *vol)
 	md->wi_touched = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->wi_commit = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->wi_image = vdsplex_md_bitmap_alloc(vol->nr_regions);
+	md->snap = kzalloc(sizeof(*md->snap), GFP_KERNEL);
 	if (!md->wi_disk || !md->wi_want || !md->wi_touched ||
-	    !md->wi_commit || !md->wi_image) {
+	    !md->wi_commit || !md->wi_image || !md->snap) {
 		vdsplex_md_free(md);
 		return NULL;
 	}
@@ -832,6 +872,20 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
 				 !ctx->legs[i].write_mostly)))
 			src = i;
 	}
+	if (src < 0) {
+		*error = "metadata: no plex of the table is recorded in sync (were the devices renamed? the table must name the recorded plexes)";
+		return -EINVAL;
+	}
+	for (s = 0; s < VDSPLEX_MD_MAX_PLEXES; s++) {
+		for (i = 0; i < ctx->nr_legs; i++)
+			if (ctx->legs[i].plex->slot == (int)s)
+				break;
+		if (rec[s].id && i == ctx->nr_legs)
+			DMWARN("%s: plex id %llu (%u:%u at %llu, '%s') recorded in the metadata is not in the table: dropped",
+			       dm_device_name(vol->md), rec[s].id,
+			       rec[s].dev_major, rec[s].dev_minor, rec[s].offset,
+			       rec[s].identity);
+	}
 	/* Two table plexes must not claim one record. */
 	for (i = 0; i < ctx->nr_legs; i++)
 		for (s = 0; s < i; s++)
@@ -928,13 +982,13 @@ int vdsplex_md_open(struct vdsplex_ctx *ctx, struct dm_dev *dev,
 		goto bad;
 	vol->meta = md;
 	if (!fresh) {
-		/* The metadata, not the first activation, decides. */
-		vol->ever_resumed = true;
 		r = vdsplex_md_apply(ctx, rec, error);
 		if (r) {
 			vol->meta = NULL;
 			goto bad;
 		}
+		/* The metadata, not the first activation, decides. */
+		vol->ever_resumed = true;
 	}
 	kfree(rec);
 	return 0;

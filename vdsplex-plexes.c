@@ -215,6 +215,13 @@ static u32 vdsplex_open_new_plex(struct vdsplex_ctx *ctx,
 		       np->path, (unsigned long long)np->offset, i);
 		return VDS_E_DISK_IN_USE_BY_VOLUME;
 	}
+	if (bdev->bd_dev == vdsplex_md_devt(vol) &&
+	    np->offset < vdsplex_md_extent(vol->nr_regions)) {
+		DMWARN("%s: add_plex: '%s' at %llu overlaps the metadata's %llu sectors",
+		       name, np->path, (unsigned long long)np->offset,
+		       (unsigned long long)vdsplex_md_extent(vol->nr_regions));
+		return VDS_E_DISK_IN_USE_BY_VOLUME;
+	}
 	/*
 	 * DM opens every device with one shared holder, so a device another
 	 * mapped device uses opens fine here; its holder count tells.  One

@@ -418,6 +418,7 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 	unsigned long flags;
 	unsigned int i, alive = 0;
 
+	vdsplex_md_bits_lock(vol);
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (read_err) {
 		/* Hand over to another in-sync plex, if there is one. */
@@ -453,6 +454,7 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 	}
 	vdsplex_region_unlock(vol, deferred);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
+	vdsplex_md_bits_unlock(vol);
 	if (read_err)
 		DMERR_LIMIT("%s: resync: read error on the source plex at region %llu",
 			    dm_device_name(vol->md), job->region);

@@ -13,7 +13,13 @@
  * vol->lock (mutex)
  *	Serialises configuration of one volume: plex objects joining and
  *	leaving vol->plexes, takeover at preresume, dtr, messages.  Process
- *	context only; never held across a wait for I/O or for a suspend.
+ *	context only; never held across a wait for a suspend or resume.  It is
+ *	held across metadata commits (their I/O and the plexes' flushes) and
+ *	across remove_plex's drain of one plex.
+ * md->sync_lock, md->commit_lock (mutexes; vdsplex-persist.c)
+ *	Full commits vs the resync thread's in-sync bits; commits, the
+ *	superblock and the dm-bufio buffers.  Their holders never wait for
+ *	vol->lock.
  * vol->state_lock (spinlock, irqsave)
  *	Protects every plex's state and in_sync bitmap, vol->action and the
  *	progress counters, and the leg array of the active instance once it
@@ -25,8 +31,8 @@
  *	Protects one async operation's state, result and progress.  Nests
  *	inside vol->state_lock; nothing is taken under it.
  *
- * Lock order: vdsplex_registry_lock -> vol->lock -> vol->state_lock ->
- * op->lock.
+ * Lock order: vdsplex_registry_lock -> vol->lock -> md->sync_lock ->
+ * md->commit_lock -> vol->state_lock -> op->lock.
  */
 
 #include <linux/bitmap.h>
@@ -402,13 +408,46 @@ static void vdsplex_event_work(struct work_struct *work)
 	struct vdsplex_volume *vol = container_of(work, struct vdsplex_volume,
 						  event_work);
 
+	struct bio_list held;
+	unsigned long flags;
+	struct bio *bio;
+
 	mutex_lock(&vol->lock);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	held = vol->held;
+	bio_list_init(&vol->held);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (vol->active) {
 		/* A plex that failed is recorded before anyone is told. */
 		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 		dm_table_event(vol->active->ti->table);
 	}
 	mutex_unlock(&vol->lock);
+	while ((bio = bio_list_pop(&held)))
+		bio_endio(bio);
+}
+
+/**
+ * vdsplex_hold_for_commit() - complete a write only after the next commit.
+ * @vol: the volume.
+ * @bio: a write that failed a plex (SPEC §5: it completes once the failure
+ *	is recorded).
+ *
+ * Context: any (bio completion).
+ * Return: true when @bio is held for the event work's commit; false in core
+ * mode or when the metadata has failed (complete it now).
+ */
+bool vdsplex_hold_for_commit(struct vdsplex_volume *vol, struct bio *bio)
+{
+	unsigned long flags;
+
+	if (!vol->meta || vdsplex_md_failed(vol))
+		return false;
+	spin_lock_irqsave(&vol->state_lock, flags);
+	bio_list_add(&vol->held, bio);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	vdsplex_raise_event(vol);
+	return true;
 }
 
 /**
@@ -458,6 +497,7 @@ VISIBLE_IF_KUNIT struct vdsplex_volume *vdsplex_volume_alloc(sector_t len,
 	init_waitqueue_head(&vol->drain_wait);
 	vol->locked_region = VDSPLEX_NO_REGION;
 	bio_list_init(&vol->deferred);
+	bio_list_init(&vol->held);
 	atomic64_set(&vol->fg_ios, 0);
 	return vol;
 }
@@ -474,7 +514,7 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	WARN_ON(!list_empty(&vol->plexes));
 	WARN_ON(!list_empty(&vol->instances));
 	WARN_ON(vol->resync_task);
-	cancel_work_sync(&vol->event_work);
+	flush_work(&vol->event_work);	/* it completes held writes */
 	vdsplex_op_put(vol->op);
 	vdsplex_op_put(vol->last_op);
 	if (vol->kc)

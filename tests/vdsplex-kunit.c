@@ -1683,7 +1683,6 @@ static void vdsplex_test_wi_batching(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bitmap_weight(md->wi_want, vol->nr_regions), 2);
 	/* one commit takes every request made so far */
 	KUNIT_EXPECT_TRUE(test, __vdsplex_md_prepare(vol, 0, &cleared));
-	KUNIT_EXPECT_FALSE(test, cleared);
 	KUNIT_EXPECT_TRUE(test, test_bit(3, md->wi_image));
 	KUNIT_EXPECT_TRUE(test, test_bit(9, md->wi_image));
 	KUNIT_EXPECT_EQ(test, bitmap_weight(md->wi_image, vol->nr_regions), 2);
@@ -1717,20 +1716,24 @@ static void vdsplex_test_wi_failed_commit(struct kunit *test)
 	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
 	struct vdsplex_md *md = md_fixture(test, f);
 	struct vdsplex_volume *vol = f->vol;
-	struct bio *a = md_bio(test, 4);
+	struct bio *a = md_bio(test, 4), *b = md_bio(test, 5);
 	struct bio_list ready = BIO_EMPTY_LIST;
 	unsigned long flags;
 	bool cleared;
 
 	spin_lock_irqsave(&vol->state_lock, flags);
 	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 4, a));
-	__vdsplex_md_prepare(vol, 0, &cleared);
+	KUNIT_EXPECT_TRUE(test, __vdsplex_md_prepare(vol, 0, &cleared));
+	KUNIT_EXPECT_FALSE(test, test_bit(4, md->wi_want));
 	__vdsplex_md_done(vol, false, &ready);
 	KUNIT_EXPECT_FALSE(test, test_bit(4, md->wi_disk));
 	KUNIT_EXPECT_TRUE(test, bio_list_empty(&ready));
+	/* the write still waits, and the next commit asks for its bit again */
+	KUNIT_EXPECT_TRUE(test, test_bit(4, md->wi_want));
+	KUNIT_EXPECT_PTR_EQ(test, md->parked.head, a);
 	md->failed = true;
 	__vdsplex_md_done(vol, false, &ready);
-	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 5, md_bio(test, 5)));
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 5, b));
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&ready), a);
 	KUNIT_EXPECT_TRUE(test, vdsplex_md_failed(vol));
@@ -1746,26 +1749,34 @@ static void vdsplex_test_wi_sweep(struct kunit *test)
 	struct vdsplex_md *md = md_fixture(test, f);
 	struct vdsplex_volume *vol = f->vol;
 	struct bio_list ready = BIO_EMPTY_LIST;
+	struct bio *w[8];
 	unsigned long flags;
+	unsigned int i;
 	bool cleared;
 	u8 epoch;
 
+	/* no allocation under the spinlock */
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		w[i] = md_bio(test, 0);
+	w[0]->bi_iter.bi_sector = 3 * FIX_REGION;
+	w[1]->bi_iter.bi_sector = 7 * FIX_REGION;
+	w[2]->bi_iter.bi_sector = 11 * FIX_REGION;
+	w[6]->bi_iter.bi_sector = 3 * FIX_REGION;
 	spin_lock_irqsave(&vol->state_lock, flags);
-	vdsplex_md_write_admit(vol, 3, md_bio(test, 3));
-	vdsplex_md_write_admit(vol, 7, md_bio(test, 7));
-	vdsplex_md_write_admit(vol, 11, md_bio(test, 11));
+	vdsplex_md_write_admit(vol, 3, w[0]);
+	vdsplex_md_write_admit(vol, 7, w[1]);
+	vdsplex_md_write_admit(vol, 11, w[2]);
 	__vdsplex_md_prepare(vol, 0, &cleared);
 	__vdsplex_md_done(vol, true, &ready);
 	/* 7 is written again, 11 has a write in flight */
-	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 7, md_bio(test, 7)));
-	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, 11, md_bio(test, 11),
-						    &epoch));
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 7, w[3]));
+	KUNIT_EXPECT_TRUE(test, vdsplex_write_admit(vol, 11, w[4], &epoch));
 	/* first sweep: everything was touched since the start */
 	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
 	KUNIT_EXPECT_FALSE(test, cleared);
 	KUNIT_EXPECT_EQ(test, bitmap_weight(md->wi_image, vol->nr_regions), 3);
 	__vdsplex_md_done(vol, true, &ready);
-	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 7, md_bio(test, 7)));
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 7, w[5]));
 	/* second sweep: 3 is idle and untouched: it goes */
 	KUNIT_EXPECT_FALSE(test, __vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP,
 						      &cleared));
@@ -1776,7 +1787,7 @@ static void vdsplex_test_wi_sweep(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, test_bit(11, md->wi_image));
 	__vdsplex_md_done(vol, true, &ready);
 	/* a write to 3 now needs a commit again */
-	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 3, md_bio(test, 3)));
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 3, w[6]));
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	vdsplex_write_finish(vol, 11, epoch);
 

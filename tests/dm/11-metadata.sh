@@ -13,15 +13,18 @@ job=(--name=md --size=64M --rw=randwrite --bs=4k --iodepth=16 --ioengine=libaio
 	--direct=1 --verify=crc32c --randseed=11 --number_ios=2000)
 
 # A device too small for the metadata is refused before anything is written.
-small=$(loop_file small 1)
-expect_create_fails bad "0 $((64 * 1024 * 2048)) vdsplex $small 8 1 /dev/ram0 0" \
-	"metadata_dev '$small' has 2048 sectors, needs"
+truncate -s 64K /tmp/small.img
+[ -e /dev/loop-control ] || vm_modprobe loop
+small=$(losetup --show -f /tmp/small.img)
+expect_create_fails bad "0 $len vdsplex $small 8 1 /dev/ram0 0" \
+	"metadata_dev '$small' has 128 sectors, needs 288"
 # first activation formats the zeroed device
 dmsetup create v --table "$T2 1 nosync"
 set -- $(dmsetup status v)
 expect_eq "$4 $5 $7 $9 ${10}" "2 AA idle ok 0" "status with a metadata device"
 expect_eq "$(table_of v)" "1:4 2048 2 1:0 0 1:1 0" "table with a metadata device"
-expect_eq "$(dd if=$meta bs=1 skip=4 count=4 status=none)" VDSP "superblock magic on disk"
+expect_eq "$(dd if=$meta bs=4k count=1 iflag=direct status=none | dd bs=1 skip=4 count=4 status=none)" \
+	VDSP "superblock magic on disk"
 dmsetup table v | dmsetup load v
 dmsetup resume v
 expect_eq "$(table_of v)" "1:4 2048 2 1:0 0 1:1 0" "table after a reload"
@@ -42,6 +45,10 @@ set -- $(dmsetup status v)
 expect_eq "$5 $7 ${11}" "AA idle 0" "health, action, regions resynced after a clean stop"
 fio "${job[@]}" --filename=/dev/mapper/v --verify_only --output=/tmp/v.out ||
 	{ cat /tmp/v.out; fail "fio verify after reassembly"; }
+
+# The metadata's extent is not a plex.
+ioctl_expect VDS_E_DISK_IN_USE_BY_VOLUME add /dev/mapper/v $meta
+dmesg | tail -n 3 | grep -qF "overlaps the metadata's" || fail "kernel log lacks the metadata overlap"
 
 # AddPlex, stopped mid-resync: the checkpoint is on disk, the next
 # activation resumes from it (OPEN_ASYNC reports it) and copies the rest.
@@ -80,17 +87,20 @@ expect_eq "$(health v)" ADAa "health: dead plex kept, unknown plex stale"
 dmsetup remove v
 
 # Corrupt metadata: refused, named, and never overwritten.
+blockdev --flushbufs $meta
 sum=$(md5sum <"$meta")
-printf 'X' | dd of=$meta bs=1 seek=200 conv=notrunc status=none
+printf 'X' | dd of=$meta bs=1 seek=200 conv=notrunc,fsync status=none
+blockdev --flushbufs $meta
 sum_bad=$(md5sum <"$meta")
 expect_create_fails v "$T3" "metadata superblock: checksum mismatch"
+blockdev --flushbufs $meta
 expect_eq "$(md5sum <"$meta")" "$sum_bad" "corrupt metadata left untouched"
 [ "$sum" != "$sum_bad" ] || fail "the corruption did not change the device"
 # foreign data
-dd if=/dev/urandom of=$meta bs=4k count=1 status=none
+dd if=/dev/urandom of=$meta bs=4k count=1 oflag=direct status=none
 expect_create_fails v "$T3" "metadata superblock: bad magic"
 # metadata of another volume size
-dd if=/dev/zero of=$meta bs=1M count=4 status=none
+dd if=/dev/zero of=$meta bs=1M count=4 oflag=direct status=none
 dmsetup create v --table "$T2 1 nosync"
 dmsetup remove v
 expect_create_fails v "0 $((len / 2)) vdsplex $meta 2048 2 /dev/ram0 0 /dev/ram1 0" \

@@ -5,7 +5,7 @@
 # next activation resyncs only the regions the write-intent log holds (read
 # back from the metadata device), from the source plex, and every write
 # acknowledged before the cut is there.
-brd_load 3 64
+brd_load 4 64
 len=131072 # 64 regions of 1 MiB
 for i in 0 1 2; do
 	dmsetup create l$i --table "0 $(blockdev --getsz /dev/ram$i) linear /dev/ram$i 0"
@@ -17,7 +17,9 @@ dmsetup create v --table "$T 1 nosync"
 # (block 2, after its 16-byte header), as region numbers.
 dirty_bits() {
 	local bytes i b r=0
-	bytes=$(od -An -v -tu1 -j $((2 * 4096 + 16)) -N 8 /dev/ram2)
+	# direct: bufio writes under the device's page cache
+	bytes=$(dd if=/dev/ram2 bs=4k skip=2 count=1 iflag=direct status=none |
+		od -An -v -tu1 -j 16 -N 8)
 	for b in $bytes; do
 		for i in 0 1 2 3 4 5 6 7; do
 			[ $(((b >> i) & 1)) = 0 ] || printf '%s ' $((r + i))
@@ -51,6 +53,11 @@ for i in 0 1 2; do
 	dmsetup load l$i --table "0 $(blockdev --getsz /dev/ram$i) error"
 done
 dmsetup resume l0 l1 l2
+# a write to a region whose bit is not set needs a commit, which fails:
+# the metadata is failed and AddPlex refused (SPEC §6)
+dd if=/dev/zero of=/dev/mapper/v bs=4k seek=$((60 * 256)) count=1 oflag=direct status=none 2>/dev/null || true
+expect_eq "$(status_field v 6)" fail "metadata_state after the metadata device failed"
+ioctl_expect VDS_E_VOLUME_NOT_ONLINE add /dev/mapper/v /dev/ram3
 dmsetup remove v
 dirty=$(dirty_bits)
 for i in 0 1 2; do
