@@ -435,7 +435,8 @@ static int vdsplex_open_metadata(struct dm_target *ti, struct vdsplex_ctx *ctx,
 		ti->error = "metadata_dev: the live volume runs in core mode ('-')";
 		r = -EINVAL;
 	} else if (a->metadata) {
-		r = vdsplex_md_open(ctx, ctx->meta_dev, &ti->error);
+		r = vdsplex_md_open(ctx, ctx->meta_dev, a->metadata,
+				    &ti->error);
 	}
 	mutex_unlock(&vol->lock);
 	return r;

@@ -426,7 +426,7 @@ u32 vdsplex_cancel_op(struct vdsplex_op *op);
 #define VDSPLEX_COMMIT_SWEEP	BIT(1)	/* clear idle write-intent bits */
 #define VDSPLEX_COMMIT_CLEAN	BIT(2)	/* no I/O in flight: mark clean */
 int vdsplex_md_open(struct vdsplex_ctx *ctx, struct dm_dev *dev,
-		    char **error);
+		    const char *path, char **error);
 void vdsplex_md_destroy(struct vdsplex_volume *vol);
 int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags);
 bool vdsplex_md_write_admit(struct vdsplex_volume *vol, u64 region,

@@ -932,6 +932,7 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
  * vdsplex_md_open() - set up the volume's metadata from @dev.
  * @ctx: the volume's first table instance, its legs opened.
  * @dev: the metadata device.
+ * @path: the device as the table names it, for messages.
  * @error: set to a sentence naming the problem on failure.
  *
  * A device whose superblock is all zero is formatted; otherwise the metadata
@@ -942,7 +943,7 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
  * Return: 0 or a negative errno.
  */
 int vdsplex_md_open(struct vdsplex_ctx *ctx, struct dm_dev *dev,
-		    char **error)
+		    const char *path, char **error)
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	struct vdsplex_md_plex *rec;
@@ -963,7 +964,7 @@ int vdsplex_md_open(struct vdsplex_ctx *ctx, struct dm_dev *dev,
 	if (bdev_nr_sectors(dev->bdev) <
 	    md->layout.nr_blocks * VDSPLEX_MD_BLOCK_SECTORS) {
 		*error = vdsplex_errorf("metadata_dev '%s' has %llu sectors, needs %llu",
-					dev->name,
+					path,
 					(unsigned long long)bdev_nr_sectors(dev->bdev),
 					md->layout.nr_blocks * VDSPLEX_MD_BLOCK_SECTORS);
 		r = -EINVAL;
