@@ -32,6 +32,8 @@
  *	pages (0: none lacks it, or none has it).
  * @parts: WRITE_ZEROES split in two: dm-io requests not yet completed.
  * @errors: WRITE_ZEROES split in two: failed plexes of both requests.
+ * @whole_discard: a DISCARD of a whole region: its success marks the region
+ *	discarded.
  * @where: dm-io regions of a write, one per plex.
  * @plex: the plexes, in the order of @where (index 0 for a read).
  */
@@ -42,6 +44,7 @@ struct vdsplex_bio {
 	u64 region;
 	u8 nr;
 	u8 split;
+	bool whole_discard;
 	atomic_t parts;
 	atomic_long_t errors;
 	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
@@ -412,16 +415,15 @@ static int vdsplex_open_metadata(struct dm_target *ti, struct vdsplex_ctx *ctx,
 			return r;
 		}
 		devt = ctx->meta_dev->bdev->bd_dev;
-		for (i = 0; i < ctx->nr_legs; i++) {
+		for (i = 0; i < ctx->nr_legs; i++)
 			if (ctx->legs[i].plex->devt == devt &&
-			    ctx->legs[i].plex->offset < extent) {
-				ti->error = vdsplex_errorf("plex %u ('%s' at %llu) overlaps the metadata's %llu sectors on '%s'",
-							   i, a->dev[i],
-							   (unsigned long long)a->offset[i],
-							   (unsigned long long)extent,
-							   a->metadata);
-				return -EINVAL;
-			}
+			    ctx->legs[i].plex->offset < extent)
+				break;
+		if (i < ctx->nr_legs) {
+			ti->error = vdsplex_errorf("plex %u ('%s' at %llu) overlaps the metadata",
+						   i, a->dev[i],
+						   (unsigned long long)a->offset[i]);
+			return -EINVAL;
 		}
 	}
 	mutex_lock(&vol->lock);
@@ -584,6 +586,13 @@ static void vdsplex_write_done(unsigned long error, void *context)
 		}
 		spin_unlock_irqrestore(&vol->state_lock, flags);
 	}
+	if (vb->whole_discard && !error) {
+		/* unless a write to the region was admitted meanwhile */
+		spin_lock_irqsave(&vol->state_lock, flags);
+		if (test_and_clear_bit(vb->region, vol->discarding))
+			set_bit(vb->region, vol->discarded);
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+	}
 	for (i = 0; i < vb->nr; i++)
 		vdsplex_plex_io_done(vb->plex[i]);
 	if (vb->counted)
@@ -677,6 +686,29 @@ static void vdsplex_add_dest(struct vdsplex_bio *vb, unsigned int pos,
 	atomic_inc(&leg->plex->pending);
 }
 
+/*
+ * SPEC §5: a region wholly discarded since its last write is recorded as
+ * such (at the discard's completion); any other write to it ends that.
+ * vol->state_lock held.
+ */
+static void __vdsplex_track_discard(struct vdsplex_volume *vol,
+				    struct vdsplex_bio *vb, struct bio *bio,
+				    sector_t off, unsigned int count)
+{
+	sector_t start = (sector_t)vb->region << vol->region_shift;
+	sector_t end = min_t(sector_t, start + vol->region_size, vol->len);
+
+	if (bio_op(bio) == REQ_OP_DISCARD) {
+		if (off == start && off + count == end) {
+			set_bit(vb->region, vol->discarding);
+			vb->whole_discard = true;
+		}
+		return;
+	}
+	clear_bit(vb->region, vol->discarding);
+	clear_bit(vb->region, vol->discarded);
+}
+
 static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 			       struct vdsplex_bio *vb)
 {
@@ -700,9 +732,11 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 	vb->nr = 0;
 	vb->split = 0;
 	vb->counted = false;
+	vb->whole_discard = false;
 	vb->region = off >> vol->region_shift;
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (count) {
+		__vdsplex_track_discard(vol, vb, bio, off, count);
 		if (!vdsplex_md_write_admit(vol, vb->region, bio) ||
 		    !vdsplex_write_admit(vol, vb->region, bio, &vb->epoch)) {
 			spin_unlock_irqrestore(&vol->state_lock, flags);
@@ -1163,7 +1197,7 @@ static int vdsplex_preresume(struct dm_target *ti)
 	mutex_lock(&vol->lock);
 	/* Writes may not run unlogged while the disk says "clean". */
 	if (vol->active == ctx && vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL)) {
-		DMERR("%s: cannot record on the metadata device that the volume is in use: not resumed",
+		DMERR("%s: metadata commit failed: not resumed",
 		      dm_device_name(vol->md));
 		r = -EIO;
 	}

@@ -221,6 +221,14 @@ struct vdsplex_plex {
  *	a "resync", not a "recover"; protected by @state_lock.
  * @held: writes that failed a plex, completed by the event work once the
  *	failure is committed to the metadata; protected by @state_lock.
+ * @discarded: regions wholly discarded since their last write (SPEC §5):
+ *	a resync passes the discard on instead of copying them; protected by
+ *	@state_lock.
+ * @discarding: regions with a whole-region discard in flight and no write
+ *	admitted since; its completion marks them @discarded; protected by
+ *	@state_lock.
+ * @regions_discarded: regions a resync passed a discard for instead of
+ *	copying them.
  */
 struct vdsplex_volume {
 	struct list_head node;
@@ -277,6 +285,9 @@ struct vdsplex_volume {
 	struct vdsplex_md *meta;
 	bool unclean;
 	struct bio_list held;
+	unsigned long *discarded;
+	unsigned long *discarding;
+	atomic64_t regions_discarded;
 };
 
 /**

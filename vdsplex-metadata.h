@@ -219,6 +219,10 @@ struct vdsplex_md_layout {
  * @wi_touched: regions written since the last sweep; vol->state_lock.
  * @wi_commit: the bits a commit is writing; @commit_lock.
  * @wi_image: the write-intent bitmap a commit writes; @commit_lock.
+ * @disc_disk: the discarded-region map as on disk; vol->state_lock.
+ * @disc_image: the map a commit writes; @commit_lock.
+ * @disc_write: the commit writes @disc_image; vol->state_lock and
+ *	@commit_lock.
  * @parked: writes waiting for their region's bit; vol->state_lock.
  * @last_sweep: time of the last sweep; @commit_lock.
  * @failed: a metadata write or read failed; vol->state_lock to write.
@@ -240,6 +244,9 @@ struct vdsplex_md {
 	unsigned long *wi_touched;
 	unsigned long *wi_commit;
 	unsigned long *wi_image;
+	unsigned long *disc_disk;
+	unsigned long *disc_image;
+	bool disc_write;
 	struct bio_list parked;
 	u64 last_sweep;
 	bool failed;

@@ -159,7 +159,7 @@ static void vdsplex_md_set_failed(struct vdsplex_volume *vol, int err,
 	vol->meta->failed = true;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (first) {
-		DMERR("%s: metadata device failed (%d) writing %s; writes go on without the write-intent log",
+		DMERR("%s: metadata failed (%d, %s): writes go on unlogged",
 		      dm_device_name(vol->md), err, what);
 		vdsplex_raise_event(vol);
 	}
@@ -287,6 +287,19 @@ static int vdsplex_md_write_header_blocks(struct vdsplex_md *md,
 	return dm_bufio_write_dirty_buffers(md->bufio);
 }
 
+/*
+ * A write to @region may go to the plexes: its write-intent bit is on disk,
+ * and the disk does not say "discarded" of a region a write made current.
+ */
+static bool __vdsplex_md_on_disk(struct vdsplex_volume *vol, u64 region)
+{
+	struct vdsplex_md *md = vol->meta;
+
+	return test_bit(region, md->wi_disk) &&
+	       (!test_bit(region, md->disc_disk) ||
+		test_bit(region, vol->discarded));
+}
+
 /**
  * __vdsplex_md_prepare() - decide the write-intent bitmap a commit writes.
  * @vol: the volume.
@@ -326,6 +339,8 @@ VISIBLE_IF_KUNIT bool __vdsplex_md_prepare(struct vdsplex_volume *vol,
 	bitmap_copy(md->wi_commit, md->wi_want, nr);
 	bitmap_zero(md->wi_want, nr);
 	bitmap_or(md->wi_image, md->wi_disk, md->wi_commit, nr);
+	bitmap_copy(md->disc_image, vol->discarded, nr);
+	md->disc_write = !bitmap_equal(md->disc_image, md->disc_disk, nr);
 	return !bitmap_empty(md->wi_commit, nr);
 }
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_md_prepare);
@@ -350,12 +365,17 @@ VISIBLE_IF_KUNIT struct vdsplex_ctx *__vdsplex_md_done(struct vdsplex_volume *vo
 	struct bio *bio;
 
 	lockdep_assert_held(&vol->state_lock);
-	if (ok)
+	if (ok) {
 		bitmap_or(md->wi_disk, md->wi_disk, md->wi_commit,
 			  vol->nr_regions);
-	else	/* asked again by the next commit */
+		if (md->disc_write)
+			bitmap_copy(md->disc_disk, md->disc_image,
+				    vol->nr_regions);
+	} else {	/* asked again by the next commit */
 		bitmap_or(md->wi_want, md->wi_want, md->wi_commit,
 			  vol->nr_regions);
+	}
+	md->disc_write = false;
 	bitmap_zero(md->wi_commit, vol->nr_regions);
 	if (!ctx)
 		return NULL;
@@ -363,7 +383,7 @@ VISIBLE_IF_KUNIT struct vdsplex_ctx *__vdsplex_md_done(struct vdsplex_volume *vo
 		u64 region = dm_target_offset(ctx->ti, bio->bi_iter.bi_sector) >>
 			     vol->region_shift;
 
-		if (md->failed || test_bit(region, md->wi_disk))
+		if (md->failed || __vdsplex_md_on_disk(vol, region))
 			bio_list_add(ready, bio);
 		else
 			bio_list_add(&keep, bio);
@@ -424,7 +444,7 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 			md->sb.flags &= ~VDSPLEX_MD_CLEAN;
 	}
 	spin_unlock_irqrestore(&vol->state_lock, irqf);
-	if (!want && !cleared && !full)
+	if (!want && !cleared && !full && !md->disc_write)
 		goto out;
 
 	/*
@@ -434,13 +454,19 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	 * dm-bufio may write a dirty buffer at any time.
 	 */
 	vdsplex_md_flush_plexes(s);
-	for (i = 0; !r && i < s->nr_unsynced; i++)
-		r = vdsplex_md_put_bitmap(md,
-			vdsplex_md_in_sync_block(&md->layout, s->unsynced_slot[i]),
-			s->unsynced[i]->in_sync, vol->nr_regions);
+	for (i = 0; !r && i < s->nr_unsynced; i++) {
+		u64 start = vdsplex_md_in_sync_block(&md->layout,
+						     s->unsynced_slot[i]);
+
+		r = vdsplex_md_put_bitmap(md, start, s->unsynced[i]->in_sync,
+					  vol->nr_regions);
+	}
 	if (!r)
 		r = vdsplex_md_put_bitmap(md, md->layout.write_intent,
 					  md->wi_image, vol->nr_regions);
+	if (!r && md->disc_write)
+		r = vdsplex_md_put_bitmap(md, md->layout.discarded,
+					  md->disc_image, vol->nr_regions);
 	if (!r)
 		r = dm_bufio_write_dirty_buffers(md->bufio);
 	if (!r && full && s->have_records) {
@@ -531,7 +557,7 @@ bool vdsplex_md_write_admit(struct vdsplex_volume *vol, u64 region,
 	if (!md || md->failed)
 		return true;
 	__set_bit(region, md->wi_touched);
-	if (likely(test_bit(region, md->wi_disk)))
+	if (likely(__vdsplex_md_on_disk(vol, region)))
 		return true;
 	__set_bit(region, md->wi_want);
 	bio_list_add(&md->parked, bio);
@@ -622,6 +648,8 @@ VISIBLE_IF_KUNIT void vdsplex_md_free(struct vdsplex_md *md)
 	kvfree(md->wi_touched);
 	kvfree(md->wi_commit);
 	kvfree(md->wi_image);
+	kvfree(md->disc_disk);
+	kvfree(md->disc_image);
 	kfree(md->snap);
 	mutex_destroy(&md->commit_lock);
 	mutex_destroy(&md->sync_lock);
@@ -655,9 +683,12 @@ VISIBLE_IF_KUNIT struct vdsplex_md *vdsplex_md_alloc(struct vdsplex_volume *vol)
 	md->wi_touched = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->wi_commit = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->wi_image = vdsplex_md_bitmap_alloc(vol->nr_regions);
+	md->disc_disk = vdsplex_md_bitmap_alloc(vol->nr_regions);
+	md->disc_image = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->snap = kzalloc(sizeof(*md->snap), GFP_KERNEL);
 	if (!md->wi_disk || !md->wi_want || !md->wi_touched ||
-	    !md->wi_commit || !md->wi_image || !md->snap) {
+	    !md->wi_commit || !md->wi_image || !md->disc_disk ||
+	    !md->disc_image || !md->snap) {
 		vdsplex_md_free(md);
 		return NULL;
 	}
@@ -854,9 +885,10 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
 			break;
 		default:
 			p->state = VDSPLEX_PLEX_STALE;
-			r = vdsplex_md_get_bitmap(md,
-				vdsplex_md_in_sync_block(&md->layout, s),
-				p->in_sync, vol->nr_regions, error);
+			r = vdsplex_md_get_bitmap(md, md->layout.in_sync +
+						  (u64)s * md->layout.bitmap_blocks,
+						  p->in_sync, vol->nr_regions,
+						  error);
 			if (r)
 				return r;
 			p->synced = bitmap_weight(p->in_sync, vol->nr_regions);
@@ -873,7 +905,7 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
 			src = i;
 	}
 	if (src < 0) {
-		*error = "metadata: no plex of the table is recorded in sync (were the devices renamed? the table must name the recorded plexes)";
+		*error = "metadata: no table plex is recorded in sync (renamed devices?)";
 		return -EINVAL;
 	}
 	for (s = 0; s < VDSPLEX_MD_MAX_PLEXES; s++) {
@@ -881,17 +913,17 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
 			if (ctx->legs[i].plex->slot == (int)s)
 				break;
 		if (rec[s].id && i == ctx->nr_legs)
-			DMWARN("%s: plex id %llu (%u:%u at %llu, '%s') recorded in the metadata is not in the table: dropped",
+			DMWARN("%s: plex id %llu '%s' (%u:%u) not in the table: dropped",
 			       dm_device_name(vol->md), rec[s].id,
-			       rec[s].dev_major, rec[s].dev_minor, rec[s].offset,
-			       rec[s].identity);
+			       rec[s].identity, rec[s].dev_major,
+			       rec[s].dev_minor);
 	}
 	/* Two table plexes must not claim one record. */
 	for (i = 0; i < ctx->nr_legs; i++)
 		for (s = 0; s < i; s++)
 			if (ctx->legs[i].plex->slot >= 0 &&
 			    ctx->legs[i].plex->slot == ctx->legs[s].plex->slot) {
-				*error = vdsplex_errorf("metadata: plexes %u and %u match one record",
+				*error = vdsplex_errorf("metadata: plexes %u, %u share a record",
 							s, i);
 				return -EINVAL;
 			}
@@ -900,6 +932,11 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
 				  vol->nr_regions, error);
 	if (r)
 		return r;
+	r = vdsplex_md_get_bitmap(md, md->layout.discarded, md->disc_disk,
+				  vol->nr_regions, error);
+	if (r)
+		return r;
+	bitmap_copy(vol->discarded, md->disc_disk, vol->nr_regions);
 	if (unclean && !bitmap_empty(md->wi_disk, vol->nr_regions)) {
 		vdsplex_md_mark_dirty(ctx, md->wi_disk, src);
 		DMINFO("%s: unclean shutdown: %u dirty regions to resync",

@@ -237,6 +237,7 @@ struct vdsplex_copy_job {
 	struct vdsplex_plex *source;
 	struct vdsplex_plex *target[VDSPLEX_MAX_PLEXES];
 	unsigned int nr_targets;
+	bool discard;
 	struct dm_io_region from;
 	struct dm_io_region dest[VDSPLEX_MAX_PLEXES];
 };
@@ -361,6 +362,11 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		job->target[nr++] = p;
 	}
 	job->nr_targets = nr;
+	/* A discarded region is discarded on the targets, not copied. */
+	job->discard = test_bit(region, vol->discarded);
+	for (i = 0; job->discard && i < nr; i++)
+		if (!bdev_max_discard_sectors(job->dest[i].bdev))
+			job->discard = false;
 	vol->cursor = region;
 	vdsplex_region_lock(vol, region);
 	return VDSPLEX_NEXT_COPY;
@@ -387,13 +393,30 @@ static void vdsplex_kcopyd_done(int read_err, unsigned long write_err,
  * Returns true on a read error of the source; *failed gets a bit per target
  * that failed a write.
  */
-static bool vdsplex_copy(struct vdsplex_volume *vol,
+static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 			 struct vdsplex_copy_job *job, u64 *failed)
 {
+	struct vdsplex_volume *vol = ctx->vol;
 	struct vdsplex_kcopyd_wait w;
 	unsigned int i, n;
 
 	*failed = 0;
+	if (job->discard) {
+		struct dm_io_request req = {
+			.bi_opf = REQ_OP_DISCARD,
+			.mem.type = DM_IO_KMEM,
+			.client = ctx->io_client,
+		};
+		unsigned long err;
+
+		for (i = 0; i < job->nr_targets; i++) {
+			err = 0;
+			if (dm_io(&req, 1, &job->dest[i], &err, IOPRIO_DEFAULT) ||
+			    err)
+				*failed |= BIT_ULL(i);
+		}
+		return false;
+	}
 	for (i = 0; i < job->nr_targets; i += n) {
 		n = min_t(unsigned int, job->nr_targets - i,
 			  VDSPLEX_KCOPYD_MAX_DESTS);
@@ -448,7 +471,9 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 		}
 		vol->cursor = job->region + 1;
 		vol->synced_regions = vol->cursor;
-		if (copied)
+		if (copied && job->discard)
+			atomic64_inc(&vol->regions_discarded);
+		else if (copied)
 			atomic64_inc(&vol->regions_resynced);
 		__vdsplex_op_progress(ctx);
 	}
@@ -513,7 +538,7 @@ static int vdsplex_resync_thread(void *data)
 		/* Writes already in flight to the region finish first. */
 		wait_event(vol->drain_wait,
 			   vdsplex_region_drained(vol, job->region));
-		read_err = vdsplex_copy(vol, job, &failed);
+		read_err = vdsplex_copy(ctx, job, &failed);
 		if (vdsplex_copy_finish(ctx, job, read_err, failed, &deferred))
 			vdsplex_raise_event(vol);
 		vdsplex_submit_deferred(ctx, &deferred);

@@ -487,6 +487,16 @@ VISIBLE_IF_KUNIT struct vdsplex_volume *vdsplex_volume_alloc(sector_t len,
 	vol->region_size = region_size;
 	vol->region_shift = ilog2(region_size);
 	vol->nr_regions = vdsplex_nr_regions(len, region_size);
+	vol->discarded = kvcalloc(BITS_TO_LONGS(vol->nr_regions),
+				  sizeof(unsigned long), GFP_KERNEL);
+	vol->discarding = kvcalloc(BITS_TO_LONGS(vol->nr_regions),
+				   sizeof(unsigned long), GFP_KERNEL);
+	if (!vol->discarded || !vol->discarding) {
+		kvfree(vol->discarded);
+		kvfree(vol->discarding);
+		kfree(vol);
+		return NULL;
+	}
 	INIT_LIST_HEAD(&vol->instances);
 	INIT_LIST_HEAD(&vol->plexes);
 	vol->next_plex_id = 1;
@@ -520,6 +530,8 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	if (vol->kc)
 		dm_kcopyd_client_destroy(vol->kc);
 	mutex_destroy(&vol->lock);
+	kvfree(vol->discarded);
+	kvfree(vol->discarding);
 	kfree(vol);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_volume_free);

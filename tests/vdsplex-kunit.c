@@ -1869,9 +1869,10 @@ static void vdsplex_test_md_mark_dirty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rec->synced, 9);
 	KUNIT_EXPECT_FALSE(test, test_bit(5, rec->in_sync));
 	for (rr = 0; rr < 8; rr++) {
+		u64 last = vol->nr_regions - 1;
+
 		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 5, rr), 0);
-		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx,
-					vol->nr_regions - 1, rr), 0);
+		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, last, rr), 0);
 	}
 	/* a clean region is read from the plexes in sync in it */
 	for (rr = 0; rr < 8; rr++)

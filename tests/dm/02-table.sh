@@ -11,7 +11,7 @@ expect_create_fails bad "0 65536 vdsplex - 8 1 /dev/ram0 8" \
 expect_create_fails bad "0 65536 vdsplex - 8 1 /dev/nonexistent 0" \
 	"plex 0: cannot open device '/dev/nonexistent'"
 expect_create_fails bad "0 65536 vdsplex /dev/ram0 8 1 /dev/ram0 0" \
-	"plex 0 ('/dev/ram0' at 0) overlaps the metadata's"
+	"plex 0 ('/dev/ram0' at 0) overlaps the metadata"
 expect_create_fails bad "0 65536 vdsplex /dev/nometa 8 1 /dev/ram0 0" \
 	"metadata_dev: cannot open device '/dev/nometa'"
 expect_create_fails bad "0 65536 vdsplex - 8 2 /dev/ram0 0 /dev/ram1 0 2 rebuild 5" \
