@@ -1808,6 +1808,43 @@ static void vdsplex_test_wi_sweep(struct kunit *test)
 		;
 }
 
+/*
+ * A region the disk says is discarded: a write to it waits until the map
+ * on disk no longer says so (else a resync could skip its data).
+ */
+static void vdsplex_test_wi_discard(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_md *md = md_fixture(test, f);
+	struct vdsplex_volume *vol = f->vol;
+	struct bio *a = md_bio(test, 6), *b = md_bio(test, 6);
+	struct bio_list ready = BIO_EMPTY_LIST;
+	unsigned long flags;
+	bool cleared;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	/* region 6: dirty and discarded, on disk and in core */
+	set_bit(6, md->wi_disk);
+	set_bit(6, md->disc_disk);
+	set_bit(6, vol->discarded);
+	/* another discard of it needs no commit */
+	KUNIT_EXPECT_TRUE(test, vdsplex_md_write_admit(vol, 6, a));
+	/* a write made it current (the map path clears the bit first) */
+	clear_bit(6, vol->discarded);
+	KUNIT_EXPECT_FALSE(test, vdsplex_md_write_admit(vol, 6, b));
+	KUNIT_EXPECT_FALSE(test, __vdsplex_md_prepare(vol, 0, &cleared));
+	KUNIT_EXPECT_TRUE(test, md->disc_write);
+	KUNIT_EXPECT_FALSE(test, test_bit(6, md->disc_image));
+	/* not written yet: still waiting */
+	KUNIT_EXPECT_PTR_EQ(test, md->parked.head, b);
+	__vdsplex_md_done(vol, true, &ready);
+	KUNIT_EXPECT_FALSE(test, test_bit(6, md->disc_disk));
+	KUNIT_EXPECT_FALSE(test, md->disc_write);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_PTR_EQ(test, bio_list_pop(&ready), b);
+	KUNIT_EXPECT_NULL(test, bio_list_pop(&ready));
+}
+
 /* The bits of one block of a bitmap; bits past the end are zero. */
 static void vdsplex_test_md_fill_block(struct kunit *test)
 {
@@ -1885,6 +1922,7 @@ static struct kunit_case vdsplex_persist_test_cases[] = {
 	KUNIT_CASE(vdsplex_test_wi_batching),
 	KUNIT_CASE(vdsplex_test_wi_failed_commit),
 	KUNIT_CASE(vdsplex_test_wi_sweep),
+	KUNIT_CASE(vdsplex_test_wi_discard),
 	KUNIT_CASE(vdsplex_test_md_fill_block),
 	KUNIT_CASE(vdsplex_test_md_mark_dirty),
 	{}
