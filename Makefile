@@ -27,10 +27,14 @@ install modules_install:
 
 # The scenario tests' ioctl client (userspace, built on the host).
 TEST_CLIENT := .build/tests/vdsplex-ioctl
-test-client: $(TEST_CLIENT)
+test-client: $(TEST_CLIENT) .build/tests/log-replay
 $(TEST_CLIENT): tests/vdsplex-ioctl.c include/uapi/linux/dm-vdsplex.h
 	mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude/uapi -o $@ $<
+# dm-log-writes replay for the power-cut scenario.
+.build/tests/log-replay: tests/log-replay.c
+	mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
