@@ -21,6 +21,18 @@
 
 #define DM_MSG_PREFIX "vdsplex"
 
+/*
+ * What a read needs to be sent again after an error (as DM's private
+ * dm-bio-record.h does; integrity payloads are not kept).
+ */
+struct vdsplex_saved_bio {
+	struct block_device *bdev;
+	unsigned long flags;
+	struct bvec_iter iter;
+	int remaining;
+	bio_end_io_t *end_io;
+};
+
 /**
  * struct vdsplex_bio - per-bio data.
  * @is_read: the bio was remapped to one plex as a read.
@@ -34,6 +46,8 @@
  * @errors: WRITE_ZEROES split in two: failed plexes of both requests.
  * @whole_discard: a DISCARD of a whole region: its success marks the region
  *	discarded.
+ * @retries: a read: times it was sent to another plex after an error.
+ * @saved: a read: the bio as mapped by DM, restored for a retry.
  * @where: dm-io regions of a write, one per plex.
  * @plex: the plexes, in the order of @where (index 0 for a read).
  */
@@ -45,6 +59,8 @@ struct vdsplex_bio {
 	u8 nr;
 	u8 split;
 	bool whole_discard;
+	u8 retries;
+	struct vdsplex_saved_bio saved;
 	atomic_t parts;
 	atomic_long_t errors;
 	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
@@ -516,6 +532,26 @@ bad:
 	return r;
 }
 
+static void vdsplex_save_bio(struct vdsplex_saved_bio *s, struct bio *bio)
+{
+	s->bdev = bio->bi_bdev;
+	s->flags = bio->bi_flags;
+	s->iter = bio->bi_iter;
+	s->remaining = atomic_read(&bio->__bi_remaining);
+	s->end_io = bio->bi_end_io;
+}
+
+static void vdsplex_restore_bio(const struct vdsplex_saved_bio *s,
+				struct bio *bio)
+{
+	bio->bi_bdev = s->bdev;
+	bio->bi_flags = s->flags;
+	bio->bi_iter = s->iter;
+	atomic_set(&bio->__bi_remaining, s->remaining);
+	bio->bi_end_io = s->end_io;
+	bio->bi_status = BLK_STS_OK;
+}
+
 static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 			    struct vdsplex_bio *vb)
 {
@@ -525,6 +561,8 @@ static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 	unsigned long flags;
 	int i;
 
+	vb->nr = 0;
+	vb->region = off >> vol->region_shift;
 	atomic64_inc(&vol->fg_ios);
 	spin_lock_irqsave(&vol->state_lock, flags);
 	i = vdsplex_choose_read_leg(ctx, off >> vol->region_shift,
@@ -820,24 +858,108 @@ static int vdsplex_map(struct dm_target *ti, struct bio *bio)
 	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
 
 	vb->is_read = bio_op(bio) == REQ_OP_READ;
-	if (vb->is_read)
+	if (vb->is_read) {
+		vb->retries = 0;
+		vdsplex_save_bio(&vb->saved, bio);
 		return vdsplex_map_read(ctx, bio, vb);
+	}
 	return vdsplex_map_write(ctx, bio, vb);
+}
+
+/*
+ * A read failed on vb->plex[0] (SPEC §5, md's fix_read_error): when another
+ * plex can serve the region, the read is sent there, and the region becomes
+ * out of sync on the failing plex so the resync rewrites it from the source
+ * (under the region lock, so no newer write is overwritten); a plex with too
+ * many read errors fails instead.  Returns true when the bio was taken for a
+ * retry.  Bio completion context; before the plex's I/O count drops.
+ */
+static bool vdsplex_read_failed(struct vdsplex_ctx *ctx, struct bio *bio,
+				struct vdsplex_bio *vb)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	struct vdsplex_plex *p = vb->plex[0];
+	bool retry = false, failed = false;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	if (vol->active == ctx && vb->retries < VDSPLEX_MAX_PLEXES) {
+		for (i = 0; i < ctx->nr_legs && !retry; i++)
+			retry = ctx->legs[i].plex != p &&
+				vdsplex_leg_can_read(ctx, i, vb->region);
+	}
+	if (retry) {
+		if (atomic_read(&p->read_errors) > VDSPLEX_MAX_READ_ERRORS) {
+			__vdsplex_plex_fail(vol, p);
+			failed = true;
+		} else {
+			__vdsplex_region_stale(vol, p, vb->region);
+		}
+		vb->retries++;
+		bio_list_add(&vol->read_retry, bio);
+	}
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (!retry)
+		return false;
+	DMERR_LIMIT("%s: read error at region %llu: %s; read from another plex",
+		    dm_device_name(vol->md), vb->region,
+		    failed ? "too many, plex failed" : "region to be rewritten");
+	queue_work(vdsplex_wq, &vol->retry_work);
+	vdsplex_resync_kick(vol);
+	vdsplex_raise_event(vol);
+	return true;
+}
+
+/**
+ * vdsplex_retry_reads() - send failed reads to another plex.
+ * @vol: the volume.
+ *
+ * Context: process (vol->retry_work).
+ */
+void vdsplex_retry_reads(struct vdsplex_volume *vol)
+{
+	struct bio_list bios;
+	struct vdsplex_ctx *ctx;
+	unsigned long flags;
+	struct bio *bio;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	bios = vol->read_retry;
+	bio_list_init(&vol->read_retry);
+	ctx = vol->active;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	while ((bio = bio_list_pop(&bios))) {
+		struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+
+		vdsplex_restore_bio(&vb->saved, bio);
+		if (ctx && vdsplex_map_read(ctx, bio, vb) == DM_MAPIO_REMAPPED) {
+			submit_bio_noacct(bio);
+		} else {
+			bio->bi_status = BLK_STS_IOERR;
+			bio_endio(bio);
+		}
+	}
 }
 
 static int vdsplex_end_io(struct dm_target *ti, struct bio *bio,
 			  blk_status_t *error)
 {
 	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+	int r = DM_ENDIO_DONE;
 
-	if (vb->is_read) {
+	/* nr 0: a retry found no plex and failed the bio itself */
+	if (vb->is_read && vb->nr) {
 		if (!*error)
 			atomic64_inc(&vb->plex[0]->reads);
 		else
 			atomic_inc(&vb->plex[0]->read_errors);
+		if (*error && *error != BLK_STS_NOTSUPP &&
+		    vdsplex_read_failed(ti->private, bio, vb))
+			r = DM_ENDIO_INCOMPLETE;
 		vdsplex_plex_io_done(vb->plex[0]);
 	}
-	return DM_ENDIO_DONE;
+	return r;
 }
 
 /*

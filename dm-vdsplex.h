@@ -61,6 +61,7 @@ struct vdsplex_md;
 #define VDSPLEX_ADAPTIVE_FLOOR_KIBS	1024	/* resync floor under load */
 #define VDSPLEX_KCOPYD_MAX_DESTS	8	/* dm-kcopyd's limit per job */
 #define VDSPLEX_CHECKPOINT_NS		(2ULL * NSEC_PER_SEC)
+#define VDSPLEX_MAX_READ_ERRORS		20	/* then the plex fails (md's) */
 
 /**
  * enum vdsplex_plex_state - health of one plex, as shown in status.
@@ -229,6 +230,9 @@ struct vdsplex_plex {
  *	@state_lock.
  * @regions_discarded: regions a resync passed a discard for instead of
  *	copying them.
+ * @read_retry: reads that failed, to be sent to another plex; protected by
+ *	@state_lock.
+ * @retry_work: sends them (vdsplex_retry_reads()).
  */
 struct vdsplex_volume {
 	struct list_head node;
@@ -288,6 +292,8 @@ struct vdsplex_volume {
 	unsigned long *discarded;
 	unsigned long *discarding;
 	atomic64_t regions_discarded;
+	struct bio_list read_retry;
+	struct work_struct retry_work;
 };
 
 /**
@@ -411,6 +417,8 @@ const char *vdsplex_policy_name(enum vdsplex_read_policy policy);
 int vdsplex_policy_parse(const char *name, enum vdsplex_read_policy *policy);
 void vdsplex_raise_event(struct vdsplex_volume *vol);
 bool vdsplex_hold_for_commit(struct vdsplex_volume *vol, struct bio *bio);
+void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
+			    u64 region);
 void vdsplex_plex_io_done(struct vdsplex_plex *plex);
 void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p);
 void __vdsplex_op_target_done(struct vdsplex_volume *vol,
@@ -471,6 +479,7 @@ void vdsplex_resync_kick(struct vdsplex_volume *vol);
 void vdsplex_checkpoint(struct vdsplex_volume *vol);
 
 /* dm-vdsplex.c */
+void vdsplex_retry_reads(struct vdsplex_volume *vol);
 void vdsplex_submit_deferred(struct vdsplex_ctx *ctx, struct bio_list *bios);
 int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 		       char **error);

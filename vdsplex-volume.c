@@ -427,6 +427,42 @@ static void vdsplex_event_work(struct work_struct *work)
 		bio_endio(bio);
 }
 
+static void vdsplex_retry_work(struct work_struct *work)
+{
+	vdsplex_retry_reads(container_of(work, struct vdsplex_volume,
+					 retry_work));
+}
+
+/**
+ * __vdsplex_region_stale() - @region of plex @p no longer holds current
+ * data (a read error): the resync copies it from the source.
+ * @vol: the volume.
+ * @p: the plex.
+ * @region: the region.
+ *
+ * An in-sync plex becomes stale in that region only.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
+			    u64 region)
+{
+	lockdep_assert_held(&vol->state_lock);
+	if (p->state == VDSPLEX_PLEX_ALIVE) {
+		bitmap_zero(p->in_sync, vol->nr_regions);
+		bitmap_set(p->in_sync, 0, vol->nr_regions);
+		p->synced = vol->nr_regions;
+		p->state = VDSPLEX_PLEX_STALE;
+	} else if (p->state != VDSPLEX_PLEX_STALE &&
+		   p->state != VDSPLEX_PLEX_RECOVERING) {
+		return;
+	}
+	if (test_and_clear_bit(region, p->in_sync))
+		p->synced--;
+	vol->rescan = true;
+}
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_region_stale);
+
 /**
  * vdsplex_hold_for_commit() - complete a write only after the next commit.
  * @vol: the volume.
@@ -508,6 +544,8 @@ VISIBLE_IF_KUNIT struct vdsplex_volume *vdsplex_volume_alloc(sector_t len,
 	vol->locked_region = VDSPLEX_NO_REGION;
 	bio_list_init(&vol->deferred);
 	bio_list_init(&vol->held);
+	bio_list_init(&vol->read_retry);
+	INIT_WORK(&vol->retry_work, vdsplex_retry_work);
 	atomic64_set(&vol->fg_ios, 0);
 	return vol;
 }
@@ -525,6 +563,7 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	WARN_ON(!list_empty(&vol->instances));
 	WARN_ON(vol->resync_task);
 	flush_work(&vol->event_work);	/* it completes held writes */
+	flush_work(&vol->retry_work);
 	vdsplex_op_put(vol->op);
 	vdsplex_op_put(vol->last_op);
 	if (vol->kc)
