@@ -621,6 +621,9 @@ static void vdsplex_write_done(unsigned long error, void *context)
 				__vdsplex_plex_fail(vol, p);
 				failed = true;
 			}
+			/* readd_plex resyncs what the dead plex missed */
+			if (p->state == VDSPLEX_PLEX_DEAD)
+				__vdsplex_region_missed(vol, p, vb->region);
 		}
 		spin_unlock_irqrestore(&vol->state_lock, flags);
 	}
@@ -785,7 +788,13 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 	for (n = 0, i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_leg *leg = &ctx->legs[i];
 
-		if (leg->plex->state == VDSPLEX_PLEX_DEAD || leg->plex->removing)
+		if (leg->plex->state == VDSPLEX_PLEX_DEAD) {
+			if (count)
+				__vdsplex_region_missed(vol, leg->plex,
+							vb->region);
+			continue;
+		}
+		if (leg->plex->removing)
 			continue;
 		if (zeroes && !bdev_write_zeroes_sectors(leg->dev->bdev))
 			lacking[n++] = leg;
@@ -1156,6 +1165,49 @@ static int vdsplex_msg_fail_plex(struct vdsplex_ctx *ctx, const char *arg)
 	return 0;
 }
 
+/*
+ * readd_plex <idx>: a dead plex comes back; the resync copies only the
+ * regions written while it was dead (and those it lacked before).
+ */
+static int vdsplex_msg_readd(struct vdsplex_ctx *ctx, const char *arg)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	struct vdsplex_plex *p;
+	unsigned long flags;
+	unsigned int idx;
+	u64 missed;
+	int r;
+
+	r = vdsplex_parse_leg_index(ctx, "readd_plex", arg, &idx);
+	if (r)
+		return r;
+	if (vdsplex_check_online(ctx, "readd_plex"))
+		return -EAGAIN;
+	p = ctx->legs[idx].plex;
+	spin_lock_irqsave(&vol->state_lock, flags);
+	if (p->state != VDSPLEX_PLEX_DEAD) {
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+		DMWARN("%s: readd_plex: plex %u is not dead", dm_device_name(vol->md),
+		       idx);
+		return -EINVAL;
+	}
+	missed = vol->nr_regions - p->synced;
+	p->state = vdsplex_source_leg(ctx) < 0 ? VDSPLEX_PLEX_STALE :
+						 VDSPLEX_PLEX_RECOVERING;
+	vol->rescan = true;
+	if (missed && !vol->paused) {
+		vol->action = VDSPLEX_ACTION_RECOVER;
+		vol->synced_regions = 0;
+	}
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
+	DMINFO("%s: readd_plex: plex %u back, %llu regions to resync",
+	       dm_device_name(vol->md), idx, missed);
+	vdsplex_resync_kick(vol);
+	vdsplex_raise_event(vol);
+	return 0;
+}
+
 static int vdsplex_msg_rate(struct vdsplex_ctx *ctx, const char *arg)
 {
 	struct vdsplex_volume *vol = ctx->vol;
@@ -1230,6 +1282,8 @@ static int vdsplex_message(struct dm_target *ti, unsigned int argc,
 		r = vdsplex_msg_remove(ctx, argv[1]);
 	} else if (argc == 1 && !strcasecmp(cmd, "cancel")) {
 		r = vdsplex_msg_cancel(ctx);
+	} else if (argc == 2 && !strcasecmp(cmd, "readd_plex")) {
+		r = vdsplex_msg_readd(ctx, argv[1]);
 	} else if (argc == 2 && !strcasecmp(cmd, "fail_plex")) {
 		r = vdsplex_msg_fail_plex(ctx, argv[1]);
 	} else if (argc == 2 && !strcasecmp(cmd, "resync_rate")) {

@@ -116,7 +116,9 @@ enum vdsplex_sync_action {
  * @identity: stable name given by userspace; protected by vol->lock.
  * @state: health; protected by vol->state_lock.
  * @in_sync: one bit per region, set when the region is in sync; consulted
- *	only while @state is not ALIVE; protected by vol->state_lock.
+ *	only while @state is not ALIVE (while DEAD: clear for the regions
+ *	written since, which readd_plex resyncs); protected by
+ *	vol->state_lock.
  * @added: a target of the running AddPlex operation (vol->op): attached
  *	at run time and not yet in sync, dead or detached; cancel detaches it;
  *	protected by vol->state_lock.
@@ -419,6 +421,8 @@ void vdsplex_raise_event(struct vdsplex_volume *vol);
 bool vdsplex_hold_for_commit(struct vdsplex_volume *vol, struct bio *bio);
 void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
 			    u64 region);
+void __vdsplex_region_missed(struct vdsplex_volume *vol,
+			     struct vdsplex_plex *p, u64 region);
 void vdsplex_plex_io_done(struct vdsplex_plex *plex);
 void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p);
 void __vdsplex_op_target_done(struct vdsplex_volume *vol,

@@ -240,7 +240,7 @@ static void __vdsplex_md_snapshot(struct vdsplex_volume *vol,
 		r->write_errors = atomic_read(&p->write_errors);
 		r->checkpoint = p->synced;
 		s->nr_plexes++;
-		if (r->state == VDSPLEX_MD_RECOVER || r->state == VDSPLEX_MD_STALE) {
+		if (r->state != VDSPLEX_MD_ALIVE) {
 			s->unsynced[s->nr_unsynced] = p;
 			s->unsynced_slot[s->nr_unsynced++] = p->slot;
 		}
@@ -410,6 +410,9 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	struct vdsplex_md *md = vol->meta;
 	struct bio_list ready = BIO_EMPTY_LIST;
 	bool full = flags & VDSPLEX_COMMIT_FULL;
+	/* the in-sync bits may be written: freeze them (see the top) */
+	bool bits = flags & (VDSPLEX_COMMIT_FULL | VDSPLEX_COMMIT_SWEEP |
+			     VDSPLEX_COMMIT_CLEAN);
 	struct vdsplex_md_snap *s;
 	struct vdsplex_ctx *ctx;
 	unsigned long irqf;
@@ -420,7 +423,7 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	/* No device: KUnit's fixtures have the state without one. */
 	if (!md || !md->bufio)
 		return 0;
-	if (full)
+	if (bits)
 		mutex_lock(&md->sync_lock);
 	mutex_lock(&md->commit_lock);
 	s = md->snap;
@@ -454,12 +457,21 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	 * dm-bufio may write a dirty buffer at any time.
 	 */
 	vdsplex_md_flush_plexes(s);
-	for (i = 0; !r && i < s->nr_unsynced; i++) {
-		u64 start = vdsplex_md_in_sync_block(&md->layout,
-						     s->unsynced_slot[i]);
+	/*
+	 * The plexes' bitmaps reach the disk before write-intent bits go: a
+	 * region a dead or recovering plex missed stays known either way.
+	 */
+	if (full || cleared) {
+		for (i = 0; !r && i < s->nr_unsynced; i++) {
+			u64 start = vdsplex_md_in_sync_block(&md->layout,
+							     s->unsynced_slot[i]);
 
-		r = vdsplex_md_put_bitmap(md, start, s->unsynced[i]->in_sync,
-					  vol->nr_regions);
+			r = vdsplex_md_put_bitmap(md, start,
+						  s->unsynced[i]->in_sync,
+						  vol->nr_regions);
+		}
+		if (!r && cleared)
+			r = dm_bufio_write_dirty_buffers(md->bufio);
 	}
 	if (!r)
 		r = vdsplex_md_put_bitmap(md, md->layout.write_intent,
@@ -481,7 +493,7 @@ out:
 	ctx = __vdsplex_md_done(vol, !r, &ready);
 	spin_unlock_irqrestore(&vol->state_lock, irqf);
 	mutex_unlock(&md->commit_lock);
-	if (full)
+	if (bits)
 		mutex_unlock(&md->sync_lock);
 	if (ctx)
 		vdsplex_submit_deferred(ctx, &ready);
@@ -812,7 +824,8 @@ static int vdsplex_md_read(struct vdsplex_volume *vol, struct vdsplex_md *md,
  * @dirty: the write-intent bitmap as found on disk.
  * @src: the table index of the source plex, or -1.
  *
- * Every plex but the source and the dead ones loses the dirty regions: an
+ * Every plex but the source loses the dirty regions (a dead one as regions
+ * it missed, for readd_plex): an
  * in-sync plex becomes stale in them only, so reads of them go to the
  * source until the resync ("resync", not "recover") has copied them.
  *
@@ -828,8 +841,7 @@ VISIBLE_IF_KUNIT void vdsplex_md_mark_dirty(struct vdsplex_ctx *ctx,
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
 
-		if ((int)i == src || p->state == VDSPLEX_PLEX_DEAD ||
-		    p->state == VDSPLEX_PLEX_NEW)
+		if ((int)i == src || p->state == VDSPLEX_PLEX_NEW)
 			continue;
 		if (p->state == VDSPLEX_PLEX_ALIVE) {
 			bitmap_zero(p->in_sync, nr);
@@ -837,6 +849,7 @@ VISIBLE_IF_KUNIT void vdsplex_md_mark_dirty(struct vdsplex_ctx *ctx,
 			p->state = VDSPLEX_PLEX_STALE;
 			vol->unclean = true;
 		}
+		/* a dead plex: the dirty regions count as missed too */
 		bitmap_andnot(p->in_sync, p->in_sync, dirty, nr);
 		p->synced = bitmap_weight(p->in_sync, nr);
 		vol->rescan = true;
@@ -880,11 +893,9 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
 		case VDSPLEX_MD_ALIVE:
 			p->state = VDSPLEX_PLEX_ALIVE;
 			break;
-		case VDSPLEX_MD_DEAD:
-			p->state = VDSPLEX_PLEX_DEAD;
-			break;
 		default:
-			p->state = VDSPLEX_PLEX_STALE;
+			p->state = rec[s].state == VDSPLEX_MD_DEAD ?
+				   VDSPLEX_PLEX_DEAD : VDSPLEX_PLEX_STALE;
 			r = vdsplex_md_get_bitmap(md, md->layout.in_sync +
 						  (u64)s * md->layout.bitmap_blocks,
 						  p->in_sync, vol->nr_regions,
@@ -893,7 +904,8 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
 				return r;
 			p->synced = bitmap_weight(p->in_sync, vol->nr_regions);
 			vol->rescan = true;
-			if (rec[s].flags & VDSPLEX_MD_PLEX_ADDED) {
+			if (p->state == VDSPLEX_PLEX_STALE &&
+			    (rec[s].flags & VDSPLEX_MD_PLEX_ADDED)) {
 				p->added = true;
 				nr_added++;
 			}

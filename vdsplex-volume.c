@@ -398,6 +398,12 @@ EXPORT_SYMBOL_IF_KUNIT(__vdsplex_op_progress);
 void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p)
 {
 	lockdep_assert_held(&vol->state_lock);
+	/* From now on in_sync tracks the regions it misses (readd_plex). */
+	if (p->state == VDSPLEX_PLEX_ALIVE) {
+		bitmap_zero(p->in_sync, vol->nr_regions);
+		bitmap_set(p->in_sync, 0, vol->nr_regions);
+		p->synced = vol->nr_regions;
+	}
 	p->state = VDSPLEX_PLEX_DEAD;
 	__vdsplex_op_target_done(vol, p, VDSPLEX_E_IO_DEVICE);
 }
@@ -462,6 +468,23 @@ void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
 	vol->rescan = true;
 }
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_region_stale);
+
+/**
+ * __vdsplex_region_missed() - a write to @region did not reach plex @p.
+ * @vol: the volume.
+ * @p: a dead plex.
+ * @region: the region.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_region_missed(struct vdsplex_volume *vol,
+			     struct vdsplex_plex *p, u64 region)
+{
+	lockdep_assert_held(&vol->state_lock);
+	if (test_and_clear_bit(region, p->in_sync))
+		p->synced--;
+}
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_region_missed);
 
 /**
  * vdsplex_hold_for_commit() - complete a write only after the next commit.

@@ -1892,7 +1892,9 @@ static void vdsplex_test_md_mark_dirty(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, dirty);
 	set_bit(5, dirty);
 	set_bit(vol->nr_regions - 1, dirty);
-	set_state(f, 3, VDSPLEX_PLEX_DEAD);
+	spin_lock_irq(&vol->state_lock);
+	__vdsplex_plex_fail(vol, f->ctx->legs[3].plex);
+	spin_unlock_irq(&vol->state_lock);
 	/* plex 2 was recovering: regions 0..9 copied, 5 among them */
 	rec->state = VDSPLEX_PLEX_STALE;
 	bitmap_set(rec->in_sync, 0, 10);
@@ -1905,6 +1907,9 @@ static void vdsplex_test_md_mark_dirty(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->ctx->legs[1].plex->synced, vol->nr_regions - 2);
 	KUNIT_EXPECT_EQ(test, rec->synced, 9);
 	KUNIT_EXPECT_FALSE(test, test_bit(5, rec->in_sync));
+	/* the dead plex missed them too: readd_plex will copy them */
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[3].plex->synced, vol->nr_regions - 2);
+	KUNIT_EXPECT_FALSE(test, test_bit(5, f->ctx->legs[3].plex->in_sync));
 	for (rr = 0; rr < 8; rr++) {
 		u64 last = vol->nr_regions - 1;
 
@@ -1918,7 +1923,37 @@ static void vdsplex_test_md_mark_dirty(struct kunit *test)
 	KUNIT_EXPECT_LT(test, rr, 8);
 }
 
+/* A dead plex counts the regions written while it is dead, once each. */
+static void vdsplex_test_dead_missed(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_volume *vol = f->vol;
+	struct vdsplex_plex *p = f->ctx->legs[1].plex;
+
+	spin_lock_irq(&vol->state_lock);
+	__vdsplex_plex_fail(vol, p);
+	KUNIT_EXPECT_EQ(test, p->state, VDSPLEX_PLEX_DEAD);
+	KUNIT_EXPECT_EQ(test, p->synced, vol->nr_regions);
+	__vdsplex_region_missed(vol, p, 7);
+	__vdsplex_region_missed(vol, p, 7);
+	__vdsplex_region_missed(vol, p, 100);
+	spin_unlock_irq(&vol->state_lock);
+	KUNIT_EXPECT_EQ(test, p->synced, vol->nr_regions - 2);
+	KUNIT_EXPECT_FALSE(test, test_bit(7, p->in_sync));
+	KUNIT_EXPECT_FALSE(test, test_bit(100, p->in_sync));
+	KUNIT_EXPECT_TRUE(test, test_bit(8, p->in_sync));
+	/* a read error makes an in-sync plex stale in that region only */
+	spin_lock_irq(&vol->state_lock);
+	__vdsplex_region_stale(vol, f->ctx->legs[0].plex, 9);
+	spin_unlock_irq(&vol->state_lock);
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[0].plex->state, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[0].plex->synced, vol->nr_regions - 1);
+	KUNIT_EXPECT_FALSE(test, vdsplex_leg_can_read(f->ctx, 0, 9));
+	KUNIT_EXPECT_TRUE(test, vdsplex_leg_can_read(f->ctx, 0, 10));
+}
+
 static struct kunit_case vdsplex_persist_test_cases[] = {
+	KUNIT_CASE(vdsplex_test_dead_missed),
 	KUNIT_CASE(vdsplex_test_wi_batching),
 	KUNIT_CASE(vdsplex_test_wi_failed_commit),
 	KUNIT_CASE(vdsplex_test_wi_sweep),
