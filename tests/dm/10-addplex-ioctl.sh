@@ -99,6 +99,7 @@ ioctl_expect VDS_E_DEVICE_IN_USE add "$vol" /dev/ram7 >/dev/null          # a pl
 ioctl_expect VDS_E_PLEX_LAST_ACTIVE remove "$(devno /dev/mapper/w)" 0 >/dev/null
 mkfs.ext4 -q /dev/ram5
 mkdir -p /tmp/mnt
+grep -qw ext4 /proc/filesystems || vm_modprobe ext4 # a module on Debian's kernels
 mount /dev/ram5 /tmp/mnt
 out=$(ioctl_expect VDS_E_DEVICE_IN_USE add "$vol" /dev/ram5)
 expect_eq "$(out_field "$out" bad_extent)" 0 "bad_extent of a mounted device"
