@@ -18,7 +18,12 @@ mkdev lm 22 "log-writes /dev/ram2 /dev/ram5"
 T="0 $len vdsplex /dev/mapper/lm 128 2 /dev/mapper/la 0 /dev/mapper/lb 0"
 dmsetup create v --table "$T 1 nosync"
 mark() { for d in la lb lm; do dmsetup message $d 0 mark "$1"; done; }
-blk() { yes "step $1 block $2" | head -c 4096; }
+# blk STEP BLOCK: the 4 KiB that step STEP writes to block BLOCK
+blk() {
+	local s="step $1 block $2 " t=''
+	while [ ${#t} -lt 4096 ]; do t+=$s; done
+	printf '%s' "${t:0:4096}"
+}
 
 declare -A stable newer # block -> step of its last flushed / unflushed write
 marks=()
@@ -58,6 +63,9 @@ for m in "${marks[@]}"; do
 	dmsetup create v --table "$T"
 	wait_idle v
 	resynced=$(status_field v 8)
+	# (declare -p prints an empty array without "=()": start empty)
+	unset stable newer
+	declare -A stable=() newer=()
 	. "/tmp/expect-$m"
 	for b in "${!stable[@]}" "${!newer[@]}"; do
 		dd if=/dev/mapper/v of=/tmp/got bs=4k skip=$b count=1 iflag=direct status=none
@@ -70,7 +78,16 @@ for m in "${marks[@]}"; do
 		if [ -n "${newer[$b]:-}" ]; then
 			blk "${newer[$b]}" $b | cmp -s - /tmp/got && ok=1
 		fi
-		[ $ok = 1 ] || fail "mark $m: block $b holds neither its flushed nor its newer data"
+		if [ $ok = 0 ]; then
+			echo "block $b: stable=${stable[$b]:-} newer=${newer[$b]:-}; read:"
+			head -c 64 /tmp/got | od -c | head -n 4
+			for d in la lb; do
+				echo "$d:"
+				dd if=/dev/mapper/$d bs=4k skip=$b count=1 iflag=direct status=none | head -c 64 | od -c | head -n 4
+			done
+			dmsetup status v
+			fail "mark $m: block $b holds neither its flushed nor its newer data"
+		fi
 	done
 	plexes_equal $len /dev/mapper/la:0 /dev/mapper/lb:0
 	results+=("$m:dirty=$dirty,resynced=$resynced")

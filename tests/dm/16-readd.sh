@@ -16,8 +16,11 @@ for r in 3 9 9 40 41 200; do
 	dd if=/dev/urandom of=/dev/mapper/v bs=4k seek=$((r * 16)) count=2 oflag=direct conv=notrunc status=none
 done
 expect_msg_fails v readd_plex 0
+# slowly (1 KiB/s), so the copy is still running when status is read
+dmsetup message v 0 resync_rate 1
 dmsetup message v 0 readd_plex 1
 expect_eq "$(health v) $(status_field v 4)" "Aa recover" "right after readd_plex"
+dmsetup message v 0 resync_rate adaptive
 wait_idle v
 expect_eq "$(status_field v 8)" 5 "regions resynced by the readd (5 written while dead)"
 plexes_equal $len /dev/ram0:0 /dev/ram1:0
