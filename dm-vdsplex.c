@@ -888,9 +888,9 @@ static bool vdsplex_read_failed(struct vdsplex_ctx *ctx, struct bio *bio,
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	struct vdsplex_plex *p = vb->plex[0];
-	bool retry = false, failed = false;
+	bool retry = false, failed = false, last;
 	unsigned long flags;
-	unsigned int i;
+	unsigned int i, alive = 0;
 
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (vol->active == ctx && vb->retries < VDSPLEX_MAX_PLEXES) {
@@ -898,23 +898,27 @@ static bool vdsplex_read_failed(struct vdsplex_ctx *ctx, struct bio *bio,
 			retry = ctx->legs[i].plex != p &&
 				vdsplex_leg_can_read(ctx, i, vb->region);
 	}
-	if (retry) {
+	for (i = 0; i < ctx->nr_legs; i++)
+		alive += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
+	/* the last in-sync plex stays: the resync needs a source */
+	last = p->state == VDSPLEX_PLEX_ALIVE && alive == 1;
+	if (retry && !last) {
 		if (atomic_read(&p->read_errors) > VDSPLEX_MAX_READ_ERRORS) {
 			__vdsplex_plex_fail(vol, p);
 			failed = true;
 		} else {
 			__vdsplex_region_stale(vol, p, vb->region);
 		}
-		vb->retries++;
-		bio_list_add(&vol->read_retry, bio);
 	}
+	if (retry)
+		vb->retries++;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (!retry)
 		return false;
 	DMERR_LIMIT("%s: read error at region %llu: %s; read from another plex",
 		    dm_device_name(vol->md), vb->region,
+		    last ? "last in-sync plex, kept" :
 		    failed ? "too many, plex failed" : "region to be rewritten");
-	queue_work(vdsplex_wq, &vol->retry_work);
 	vdsplex_resync_kick(vol);
 	vdsplex_raise_event(vol);
 	return true;
@@ -959,14 +963,27 @@ static int vdsplex_end_io(struct dm_target *ti, struct bio *bio,
 
 	/* nr 0: a retry found no plex and failed the bio itself */
 	if (vb->is_read && vb->nr) {
+		struct vdsplex_plex *p = vb->plex[0];
+		struct vdsplex_volume *vol = p->vol;
+
 		if (!*error)
-			atomic64_inc(&vb->plex[0]->reads);
+			atomic64_inc(&p->reads);
 		else
-			atomic_inc(&vb->plex[0]->read_errors);
+			atomic_inc(&p->read_errors);
 		if (*error && *error != BLK_STS_NOTSUPP &&
+		    !(bio->bi_opf & REQ_RAHEAD) &&
 		    vdsplex_read_failed(ti->private, bio, vb))
 			r = DM_ENDIO_INCOMPLETE;
-		vdsplex_plex_io_done(vb->plex[0]);
+		vdsplex_plex_io_done(p);
+		if (r == DM_ENDIO_INCOMPLETE) {
+			unsigned long flags;
+
+			/* only now: the retry rewrites vb */
+			spin_lock_irqsave(&vol->state_lock, flags);
+			bio_list_add(&vol->read_retry, bio);
+			spin_unlock_irqrestore(&vol->state_lock, flags);
+			queue_work(vdsplex_wq, &vol->retry_work);
+		}
 	}
 	return r;
 }

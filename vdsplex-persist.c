@@ -295,9 +295,12 @@ static bool __vdsplex_md_on_disk(struct vdsplex_volume *vol, u64 region)
 {
 	struct vdsplex_md *md = vol->meta;
 
+	/* a commit in progress may be writing "discarded" for it: wait too */
 	return test_bit(region, md->wi_disk) &&
 	       (!test_bit(region, md->disc_disk) ||
-		test_bit(region, vol->discarded));
+		test_bit(region, vol->discarded)) &&
+	       !(md->disc_write && test_bit(region, md->disc_image) &&
+		 !test_bit(region, vol->discarded));
 }
 
 /**
