@@ -424,6 +424,7 @@ void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
 void __vdsplex_region_missed(struct vdsplex_volume *vol,
 			     struct vdsplex_plex *p, u64 region);
 void vdsplex_plex_io_done(struct vdsplex_plex *plex);
+void __vdsplex_in_sync_all(struct vdsplex_volume *vol, struct vdsplex_plex *p);
 void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p);
 void __vdsplex_op_target_done(struct vdsplex_volume *vol,
 			      struct vdsplex_plex *p, u32 outcome);

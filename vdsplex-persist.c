@@ -832,23 +832,24 @@ static int vdsplex_md_read(struct vdsplex_volume *vol, struct vdsplex_md *md,
  * in-sync plex becomes stale in them only, so reads of them go to the
  * source until the resync ("resync", not "recover") has copied them.
  *
- * Context: process, before the instance is active.
+ * Context: process, before the instance is active; takes vol->state_lock.
  */
 VISIBLE_IF_KUNIT void vdsplex_md_mark_dirty(struct vdsplex_ctx *ctx,
 					    const unsigned long *dirty, int src)
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	u64 nr = vol->nr_regions;
+	unsigned long flags;
 	unsigned int i;
 
+	spin_lock_irqsave(&vol->state_lock, flags);
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
 
 		if ((int)i == src || p->state == VDSPLEX_PLEX_NEW)
 			continue;
 		if (p->state == VDSPLEX_PLEX_ALIVE) {
-			bitmap_zero(p->in_sync, nr);
-			bitmap_set(p->in_sync, 0, nr);
+			__vdsplex_in_sync_all(vol, p);
 			p->state = VDSPLEX_PLEX_STALE;
 			vol->unclean = true;
 		}
@@ -857,6 +858,7 @@ VISIBLE_IF_KUNIT void vdsplex_md_mark_dirty(struct vdsplex_ctx *ctx,
 		p->synced = bitmap_weight(p->in_sync, nr);
 		vol->rescan = true;
 	}
+	spin_unlock_irqrestore(&vol->state_lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_md_mark_dirty);
 

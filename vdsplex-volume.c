@@ -387,6 +387,22 @@ void __vdsplex_op_progress(struct vdsplex_ctx *ctx)
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_op_progress);
 
 /**
+ * __vdsplex_in_sync_all() - every region of @p in sync, as its per-region
+ * tracking starts (an in-sync plex that goes stale in some regions, or dies).
+ * @vol: the volume.
+ * @p: the plex.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_in_sync_all(struct vdsplex_volume *vol, struct vdsplex_plex *p)
+{
+	lockdep_assert_held(&vol->state_lock);
+	bitmap_zero(p->in_sync, vol->nr_regions);
+	bitmap_set(p->in_sync, 0, vol->nr_regions);
+	p->synced = vol->nr_regions;
+}
+
+/**
  * __vdsplex_plex_fail() - mark a plex dead.
  * @vol: the volume.
  * @p: the plex.
@@ -399,11 +415,8 @@ void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p)
 {
 	lockdep_assert_held(&vol->state_lock);
 	/* From now on in_sync tracks the regions it misses (readd_plex). */
-	if (p->state == VDSPLEX_PLEX_ALIVE) {
-		bitmap_zero(p->in_sync, vol->nr_regions);
-		bitmap_set(p->in_sync, 0, vol->nr_regions);
-		p->synced = vol->nr_regions;
-	}
+	if (p->state == VDSPLEX_PLEX_ALIVE)
+		__vdsplex_in_sync_all(vol, p);
 	p->state = VDSPLEX_PLEX_DEAD;
 	__vdsplex_op_target_done(vol, p, VDSPLEX_E_IO_DEVICE);
 }
@@ -455,9 +468,7 @@ void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
 {
 	lockdep_assert_held(&vol->state_lock);
 	if (p->state == VDSPLEX_PLEX_ALIVE) {
-		bitmap_zero(p->in_sync, vol->nr_regions);
-		bitmap_set(p->in_sync, 0, vol->nr_regions);
-		p->synced = vol->nr_regions;
+		__vdsplex_in_sync_all(vol, p);
 		p->state = VDSPLEX_PLEX_STALE;
 	} else if (p->state != VDSPLEX_PLEX_STALE &&
 		   p->state != VDSPLEX_PLEX_RECOVERING) {
