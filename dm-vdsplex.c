@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/stdarg.h>
+#include <linux/vmalloc.h>
 
 #include "dm-vdsplex.h"
 #include "async/vdsplex-async.h"
@@ -1225,6 +1226,58 @@ static int vdsplex_msg_readd(struct vdsplex_ctx *ctx, const char *arg)
 	return 0;
 }
 
+/*
+ * check / repair: compare the in-sync plexes region by region (SPEC §4).
+ * Only when no plex needs a resync; mismatch_cnt restarts from zero.
+ */
+static int vdsplex_msg_scrub(struct vdsplex_ctx *ctx,
+			     enum vdsplex_sync_action what)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	const char *name = vdsplex_action_name(what), *why = NULL;
+	unsigned int i, alive = 0;
+	unsigned long flags;
+	bool busy = false;
+
+	if (vdsplex_check_online(ctx, name))
+		return -EAGAIN;
+	if (!vol->scrub_buf) {
+		vol->scrub_buf = vmalloc(2 * VDSPLEX_SCRUB_CHUNK << SECTOR_SHIFT);
+		if (!vol->scrub_buf)
+			return -ENOMEM;
+	}
+	spin_lock_irqsave(&vol->state_lock, flags);
+	for (i = 0; i < ctx->nr_legs; i++) {
+		enum vdsplex_plex_state st = ctx->legs[i].plex->state;
+
+		alive += st == VDSPLEX_PLEX_ALIVE;
+		busy |= st == VDSPLEX_PLEX_STALE ||
+			st == VDSPLEX_PLEX_RECOVERING;
+	}
+	if (alive < 2)
+		why = "needs two in-sync plexes";
+	else if (busy || vol->unclean)
+		why = "a resync is pending; wait for it to finish";
+	else if (vol->scrub != VDSPLEX_ACTION_IDLE)
+		why = "a check or repair is running";
+	if (!why) {
+		vol->scrub = what;
+		vol->scrub_cursor = 0;
+		vol->mismatch_cnt = 0;
+		vol->synced_regions = 0;
+		vol->action = vol->paused ? VDSPLEX_ACTION_FROZEN : what;
+	}
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (why) {
+		DMWARN("%s: %s: %s", dm_device_name(vol->md), name, why);
+		return alive < 2 ? -EINVAL : -EBUSY;
+	}
+	DMINFO("%s: %s started", dm_device_name(vol->md), name);
+	vdsplex_resync_kick(vol);
+	vdsplex_raise_event(vol);
+	return 0;
+}
+
 static int vdsplex_msg_rate(struct vdsplex_ctx *ctx, const char *arg)
 {
 	struct vdsplex_volume *vol = ctx->vol;
@@ -1262,6 +1315,8 @@ static int vdsplex_msg_pause(struct vdsplex_ctx *ctx, bool pause)
 			break;
 		}
 	}
+	if (i == ctx->nr_legs && vol->scrub != VDSPLEX_ACTION_IDLE)
+		vol->action = pause ? VDSPLEX_ACTION_FROZEN : vol->scrub;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	vdsplex_resync_kick(vol);
 	vdsplex_raise_event(vol);
@@ -1303,6 +1358,10 @@ static int vdsplex_message(struct dm_target *ti, unsigned int argc,
 		r = vdsplex_msg_readd(ctx, argv[1]);
 	} else if (argc == 2 && !strcasecmp(cmd, "fail_plex")) {
 		r = vdsplex_msg_fail_plex(ctx, argv[1]);
+	} else if (argc == 1 && !strcasecmp(cmd, "check")) {
+		r = vdsplex_msg_scrub(ctx, VDSPLEX_ACTION_CHECK);
+	} else if (argc == 1 && !strcasecmp(cmd, "repair")) {
+		r = vdsplex_msg_scrub(ctx, VDSPLEX_ACTION_REPAIR);
 	} else if (argc == 2 && !strcasecmp(cmd, "resync_rate")) {
 		r = vdsplex_msg_rate(ctx, argv[1]);
 	} else if (argc == 1 && !strcasecmp(cmd, "pause_resync")) {

@@ -62,6 +62,7 @@ struct vdsplex_md;
 #define VDSPLEX_KCOPYD_MAX_DESTS	8	/* dm-kcopyd's limit per job */
 #define VDSPLEX_CHECKPOINT_NS		(2ULL * NSEC_PER_SEC)
 #define VDSPLEX_MAX_READ_ERRORS		20	/* then the plex fails (md's) */
+#define VDSPLEX_SCRUB_CHUNK		512	/* sectors a check compares at once */
 
 /**
  * enum vdsplex_plex_state - health of one plex, as shown in status.
@@ -181,7 +182,16 @@ struct vdsplex_plex {
  * @action: what the background job does; protected by @state_lock.
  * @synced_regions: progress of the running job; protected by @state_lock.
  * @regions_resynced: regions copied since the volume object was created.
- * @mismatch_cnt: regions found different by the last check or repair.
+ * @mismatch_cnt: regions found different by the last check or repair;
+ *	protected by @state_lock.
+ * @scrub: VDSPLEX_ACTION_CHECK or _REPAIR while a scrub is asked for (it
+ *	runs when no plex needs a resync), else VDSPLEX_ACTION_IDLE;
+ *	protected by @state_lock.
+ * @scrub_cursor: the next region the scrub compares; protected by
+ *	@state_lock.
+ * @scrub_buf: two VDSPLEX_SCRUB_CHUNK buffers (vmalloc) the scrub reads
+ *	into; allocated by the first check under @lock, used by the resync
+ *	thread only, freed with the volume.
  * @event_work: raises a dm event (dm_table_event() sleeps, so never from
  *	bio completion).
  * @resync_task: the resync thread while the active instance is resumed;
@@ -261,6 +271,9 @@ struct vdsplex_volume {
 	u64 synced_regions;
 	atomic64_t regions_resynced;
 	u64 mismatch_cnt;
+	enum vdsplex_sync_action scrub;
+	u64 scrub_cursor;
+	void *scrub_buf;
 
 	struct work_struct event_work;
 

@@ -238,6 +238,8 @@ struct vdsplex_copy_job {
 	struct vdsplex_plex *target[VDSPLEX_MAX_PLEXES];
 	unsigned int nr_targets;
 	bool discard;
+	bool scrub;
+	bool repair;
 	struct dm_io_region from;
 	struct dm_io_region dest[VDSPLEX_MAX_PLEXES];
 };
@@ -245,8 +247,91 @@ struct vdsplex_copy_job {
 enum vdsplex_next {
 	VDSPLEX_NEXT_IDLE,	/* nothing to do, or paused */
 	VDSPLEX_NEXT_COPY,	/* a region is locked and described in the job */
+	VDSPLEX_NEXT_SCRUB,	/* as COPY, but the targets are compared */
 	VDSPLEX_NEXT_CHANGED,	/* state changed (finished, failed): raise event */
 };
+
+/* Describe the job's source and targets for @region of the volume. */
+static void vdsplex_job_region(struct vdsplex_ctx *ctx,
+			       struct vdsplex_copy_job *job, u64 region,
+			       unsigned int src)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	sector_t start = (sector_t)region << vol->region_shift;
+
+	job->region = region;
+	job->source = ctx->legs[src].plex;
+	job->from.bdev = ctx->legs[src].dev->bdev;
+	job->from.sector = job->source->offset + start;
+	job->from.count = min_t(sector_t, vol->region_size, vol->len - start);
+	job->nr_targets = 0;
+	job->discard = false;
+	job->scrub = false;
+	job->repair = false;
+}
+
+static void vdsplex_job_target(struct vdsplex_ctx *ctx,
+			       struct vdsplex_copy_job *job, unsigned int i)
+{
+	struct dm_io_region *d = &job->dest[job->nr_targets];
+
+	d->bdev = ctx->legs[i].dev->bdev;
+	d->sector = ctx->legs[i].plex->offset + job->from.sector -
+		    job->source->offset;
+	d->count = job->from.count;
+	job->target[job->nr_targets++] = ctx->legs[i].plex;
+}
+
+/*
+ * The scrub (check, repair) runs when no plex needs a resync: it compares
+ * every in-sync plex with the source, region by region, and skips the
+ * regions recorded as discarded.  It ends when it passed the last region,
+ * or when fewer than two in-sync plexes are left.
+ */
+static enum vdsplex_next __vdsplex_scrub_next(struct vdsplex_ctx *ctx,
+					      struct vdsplex_copy_job *job)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	u64 region = vol->nr_regions;
+	unsigned int i;
+	int src;
+
+	lockdep_assert_held(&vol->state_lock);
+	src = vdsplex_source_leg(ctx);
+	if (src >= 0)
+		region = find_next_zero_bit(vol->discarded, vol->nr_regions,
+					    vol->scrub_cursor);
+	if (region < vol->nr_regions) {
+		vdsplex_job_region(ctx, job, region, src);
+		for (i = 0; i < ctx->nr_legs; i++) {
+			struct vdsplex_plex *p = ctx->legs[i].plex;
+
+			if (i != src && p->state == VDSPLEX_PLEX_ALIVE &&
+			    !p->removing)
+				vdsplex_job_target(ctx, job, i);
+		}
+	}
+	if (region >= vol->nr_regions || !job->nr_targets) {
+		DMINFO("%s: %s %s: %llu mismatched regions",
+		       dm_device_name(vol->md), vdsplex_action_name(vol->scrub),
+		       region >= vol->nr_regions ? "finished" : "stopped",
+		       vol->mismatch_cnt);
+		vol->scrub = VDSPLEX_ACTION_IDLE;
+		vol->action = VDSPLEX_ACTION_IDLE;
+		vol->synced_regions = vol->nr_regions;
+		return VDSPLEX_NEXT_CHANGED;
+	}
+	if (vol->action != vol->scrub) {
+		vol->action = vol->scrub;
+		vol->synced_regions = vol->scrub_cursor;
+		return VDSPLEX_NEXT_CHANGED;	/* started or continued */
+	}
+	job->scrub = true;
+	job->repair = vol->scrub == VDSPLEX_ACTION_REPAIR;
+	vol->scrub_cursor = region;
+	vdsplex_region_lock(vol, region);
+	return VDSPLEX_NEXT_SCRUB;
+}
 
 /*
  * Pick the next region to copy and lock it.  Stale plexes become
@@ -260,7 +345,6 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 	u64 region = vol->nr_regions, r;
 	enum vdsplex_sync_action want;
 	unsigned int i, nr = 0;
-	sector_t start;
 	int src;
 
 	lockdep_assert_held(&vol->state_lock);
@@ -276,7 +360,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		    p->state == VDSPLEX_PLEX_RECOVERING)
 			nr++;
 	}
-	if (!nr || vol->stalled) {
+	if ((!nr || vol->stalled) && vol->scrub == VDSPLEX_ACTION_IDLE) {
 		vol->unclean = false;
 		if (vol->action == VDSPLEX_ACTION_IDLE)
 			return VDSPLEX_NEXT_IDLE;
@@ -290,6 +374,8 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		vol->action = VDSPLEX_ACTION_FROZEN;
 		return VDSPLEX_NEXT_CHANGED;
 	}
+	if (!nr || vol->stalled)
+		return __vdsplex_scrub_next(ctx, job);
 	src = vdsplex_source_leg(ctx);
 	if (src < 0) {
 		/* No in-sync plex left to copy from: the operation failed. */
@@ -343,25 +429,15 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		return VDSPLEX_NEXT_CHANGED;
 	}
 
-	start = (sector_t)region << vol->region_shift;
-	job->region = region;
-	job->source = ctx->legs[src].plex;
-	job->from.bdev = ctx->legs[src].dev->bdev;
-	job->from.sector = job->source->offset + start;
-	job->from.count = min_t(sector_t, vol->region_size, vol->len - start);
-	for (nr = 0, i = 0; i < ctx->nr_legs; i++) {
+	vdsplex_job_region(ctx, job, region, src);
+	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
-		struct dm_io_region *d = &job->dest[nr];
 
-		if (p->state != VDSPLEX_PLEX_RECOVERING || p->removing ||
-		    test_bit(region, p->in_sync))
-			continue;
-		d->bdev = ctx->legs[i].dev->bdev;
-		d->sector = p->offset + start;
-		d->count = job->from.count;
-		job->target[nr++] = p;
+		if (p->state == VDSPLEX_PLEX_RECOVERING && !p->removing &&
+		    !test_bit(region, p->in_sync))
+			vdsplex_job_target(ctx, job, i);
 	}
-	job->nr_targets = nr;
+	nr = job->nr_targets;
 	/* A discarded region is discarded on the targets, not copied. */
 	job->discard = test_bit(region, vol->discarded);
 	for (i = 0; job->discard && i < nr; i++)
@@ -489,6 +565,148 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 	return changed;
 }
 
+/* Synchronous I/O of one scrub chunk between @where and @buf. */
+static int vdsplex_scrub_io(struct vdsplex_ctx *ctx, blk_opf_t opf,
+			    struct dm_io_region *where, void *buf)
+{
+	struct dm_io_request req = {
+		.bi_opf = opf,
+		.mem.type = DM_IO_VMA,
+		.mem.ptr.vma = buf,
+		.client = ctx->io_client,
+	};
+	unsigned long err = 0;
+	int r;
+
+	r = dm_io(&req, 1, where, &err, IOPRIO_DEFAULT);
+	return r ? r : err ? -EIO : 0;
+}
+
+/*
+ * Read one chunk of the source into @buf.  A read error is repaired as a
+ * read of the volume is (md's fix_read_error): the chunk is read from a
+ * target and written back to the source.  Returns false when no plex
+ * could read the chunk or the source could not be rewritten.
+ */
+static bool vdsplex_scrub_source(struct vdsplex_ctx *ctx,
+				 struct vdsplex_copy_job *job,
+				 struct dm_io_region *from, sector_t done,
+				 void *buf)
+{
+	struct dm_io_region to;
+	unsigned int i;
+
+	if (!vdsplex_scrub_io(ctx, REQ_OP_READ, from, buf))
+		return true;
+	atomic_inc(&job->source->read_errors);
+	for (i = 0; i < job->nr_targets; i++) {
+		to = job->dest[i];
+		to.sector += done;
+		to.count = from->count;
+		if (!vdsplex_scrub_io(ctx, REQ_OP_READ, &to, buf))
+			return !vdsplex_scrub_io(ctx, REQ_OP_WRITE, from, buf);
+	}
+	return false;
+}
+
+/*
+ * Compare the job's region on every target with the source, a chunk at a
+ * time.  A target that differs gets the source's chunk with @repair; one
+ * that cannot read a chunk gets it in any case (a read error is repaired
+ * by a check too, as md does).  Returns true when the source could not
+ * provide the region; *failed gets a bit per target whose rewrite failed,
+ * *differ one per target that differed.
+ */
+static bool vdsplex_scrub(struct vdsplex_ctx *ctx,
+			  struct vdsplex_copy_job *job, bool repair,
+			  u64 *failed, u64 *differ)
+{
+	void *want = ctx->vol->scrub_buf;
+	void *got = want + (VDSPLEX_SCRUB_CHUNK << SECTOR_SHIFT);
+	struct dm_io_region from = job->from, to;
+	sector_t done, n;
+	unsigned int i;
+	bool rewrite;
+
+	*failed = 0;
+	*differ = 0;
+	for (done = 0; done < job->from.count; done += n) {
+		n = min_t(sector_t, job->from.count - done, VDSPLEX_SCRUB_CHUNK);
+		from.sector = job->from.sector + done;
+		from.count = n;
+		if (!vdsplex_scrub_source(ctx, job, &from, done, want))
+			return true;
+		for (i = 0; i < job->nr_targets; i++) {
+			if (*failed & BIT_ULL(i))
+				continue;
+			to = job->dest[i];
+			to.sector += done;
+			to.count = n;
+			if (vdsplex_scrub_io(ctx, REQ_OP_READ, &to, got)) {
+				atomic_inc(&job->target[i]->read_errors);
+				rewrite = true;
+			} else if (memcmp(want, got, n << SECTOR_SHIFT)) {
+				*differ |= BIT_ULL(i);
+				rewrite = repair;
+			} else {
+				continue;
+			}
+			if (rewrite &&
+			    vdsplex_scrub_io(ctx, REQ_OP_WRITE, &to, want))
+				*failed |= BIT_ULL(i);
+		}
+	}
+	return false;
+}
+
+/* Fail @p unless it is the last in-sync plex. */
+static bool __vdsplex_scrub_fail(struct vdsplex_ctx *ctx,
+				 struct vdsplex_plex *p)
+{
+	unsigned int i, others = 0;
+
+	for (i = 0; i < ctx->nr_legs; i++)
+		others += ctx->legs[i].plex != p &&
+			  ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
+	if (!others)
+		return false;
+	__vdsplex_plex_fail(ctx->vol, p);
+	return true;
+}
+
+/* Record a scrubbed region's outcome; returns true when a plex failed. */
+static bool vdsplex_scrub_finish(struct vdsplex_ctx *ctx,
+				 struct vdsplex_copy_job *job, bool read_err,
+				 u64 failed, u64 differ,
+				 struct bio_list *deferred)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	bool changed = false;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	for (i = 0; i < job->nr_targets; i++)
+		if (failed & BIT_ULL(i))
+			changed |= __vdsplex_scrub_fail(ctx, job->target[i]);
+	if (read_err)
+		changed |= __vdsplex_scrub_fail(ctx, job->source);
+	if (differ)
+		vol->mismatch_cnt++;
+	/* A region no plex could read is not compared again. */
+	vol->scrub_cursor = job->region + 1;
+	vol->synced_regions = vol->scrub_cursor;
+	vdsplex_region_unlock(vol, deferred);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (read_err || failed)
+		DMERR_LIMIT("%s: %s: %s at region %llu",
+			    dm_device_name(vol->md),
+			    job->repair ? "repair" : "check",
+			    changed ? "a plex failed" : "unreadable",
+			    job->region);
+	return changed;
+}
+
 static int vdsplex_resync_thread(void *data)
 {
 	struct vdsplex_ctx *ctx = data;
@@ -538,13 +756,24 @@ static int vdsplex_resync_thread(void *data)
 		/* Writes already in flight to the region finish first. */
 		wait_event(vol->drain_wait,
 			   vdsplex_region_drained(vol, job->region));
-		read_err = vdsplex_copy(ctx, job, &failed);
-		if (vdsplex_copy_finish(ctx, job, read_err, failed, &deferred))
-			vdsplex_raise_event(vol);
+		if (job->scrub) {
+			u64 differ;
+
+			read_err = vdsplex_scrub(ctx, job, job->repair,
+						 &failed, &differ);
+			if (vdsplex_scrub_finish(ctx, job, read_err, failed,
+						 differ, &deferred))
+				vdsplex_raise_event(vol);
+		} else {
+			read_err = vdsplex_copy(ctx, job, &failed);
+			if (vdsplex_copy_finish(ctx, job, read_err, failed,
+						&deferred))
+				vdsplex_raise_event(vol);
+		}
 		vdsplex_submit_deferred(ctx, &deferred);
 
 		now = ktime_get_ns();
-		if (now - last_cp >= VDSPLEX_CHECKPOINT_NS) {
+		if (!job->scrub && now - last_cp >= VDSPLEX_CHECKPOINT_NS) {
 			vdsplex_checkpoint(vol);
 			last_cp = now;
 		}

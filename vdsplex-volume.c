@@ -42,6 +42,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "dm-vdsplex.h"
 #include "async/vdsplex-async.h"
@@ -603,6 +604,7 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	if (vol->kc)
 		dm_kcopyd_client_destroy(vol->kc);
 	mutex_destroy(&vol->lock);
+	vfree(vol->scrub_buf);
 	kvfree(vol->discarded);
 	kvfree(vol->discarding);
 	kfree(vol);
