@@ -1447,8 +1447,12 @@ static int vdsplex_preresume(struct dm_target *ti)
 
 	vdsplex_takeover(ctx);
 	mutex_lock(&vol->lock);
-	/* Writes may not run unlogged while the disk says "clean". */
-	if (vol->active == ctx && vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL)) {
+	/*
+	 * Writes may not run unlogged while the disk says "clean".  A failed
+	 * metadata device is tried again (it may be back).
+	 */
+	if (vol->active == ctx && (vdsplex_md_revive(vol) ||
+				   vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL))) {
 		DMERR("%s: metadata commit failed: not resumed",
 		      dm_device_name(vol->md));
 		r = -EIO;

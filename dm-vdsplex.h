@@ -472,6 +472,7 @@ void vdsplex_md_quiesce(struct vdsplex_volume *vol);
 void vdsplex_md_bits_lock(struct vdsplex_volume *vol);
 void vdsplex_md_bits_unlock(struct vdsplex_volume *vol);
 bool vdsplex_md_failed(struct vdsplex_volume *vol);
+int vdsplex_md_revive(struct vdsplex_volume *vol);
 u64 vdsplex_md_commits(struct vdsplex_volume *vol);
 dev_t vdsplex_md_devt(struct vdsplex_volume *vol);
 sector_t vdsplex_md_extent(u64 nr_regions);

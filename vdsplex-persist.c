@@ -479,7 +479,7 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	if (!r)
 		r = vdsplex_md_put_bitmap(md, md->layout.write_intent,
 					  md->wi_image, vol->nr_regions);
-	if (!r && md->disc_write)
+	if (!r && (md->disc_write || full))
 		r = vdsplex_md_put_bitmap(md, md->layout.discarded,
 					  md->disc_image, vol->nr_regions);
 	if (!r)
@@ -500,6 +500,47 @@ out:
 		mutex_unlock(&md->sync_lock);
 	if (ctx)
 		vdsplex_submit_deferred(ctx, &ready);
+	return r;
+}
+
+/**
+ * vdsplex_md_revive() - try a failed metadata device again.
+ * @vol: the volume, suspended: no write is in flight.
+ *
+ * What the disk holds after failed writes is unknown, so every cached block
+ * is forgotten and a full commit rewrites the superblock, the plex table
+ * and every bitmap that matters from memory.  The writes that ran unlogged
+ * meanwhile reached every plex and were flushed at the suspend, so the
+ * write-intent log written now is correct.
+ *
+ * Context: process, may sleep; vol->lock held.
+ * Return: 0 when the metadata works (again), or a negative errno (it stays
+ * failed).
+ */
+int vdsplex_md_revive(struct vdsplex_volume *vol)
+{
+	struct vdsplex_md *md = vol->meta;
+	unsigned long irqf;
+	int r;
+
+	lockdep_assert_held(&vol->lock);
+	if (!md || !md->bufio || !READ_ONCE(md->failed))
+		return 0;
+	mutex_lock(&md->sync_lock);
+	mutex_lock(&md->commit_lock);
+	dm_bufio_forget_buffers(md->bufio, 0,
+				dm_bufio_get_device_size(md->bufio));
+	spin_lock_irqsave(&vol->state_lock, irqf);
+	md->failed = false;
+	spin_unlock_irqrestore(&vol->state_lock, irqf);
+	mutex_unlock(&md->commit_lock);
+	mutex_unlock(&md->sync_lock);
+	r = vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
+	if (!r) {
+		DMINFO("%s: metadata device works again: rewritten from memory",
+		       dm_device_name(vol->md));
+		vdsplex_raise_event(vol);
+	}
 	return r;
 }
 
