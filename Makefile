@@ -8,13 +8,15 @@
 #                        scenarios in QEMU guests; ends "N passed, N failed"
 #   make demo            boot a guest and show a mirrored volume at work
 #   make kernel          build (once) the cached debug test kernel
+#   make compare         the fault scenarios against vdsplex, dm mirror and dm
+#                        raid1 on Debian's kernel: results/faults.md
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
 .PHONY: all modules install modules_install clean check check-quick demo kernel \
-	test-client
+	test-client compare
 
 all: modules
 
@@ -52,3 +54,7 @@ demo:
 kernel:
 	scripts/deps
 	scripts/kernel
+
+compare:
+	scripts/deps
+	scripts/vm --kernel stock-6.12 --quiet --timeout 3600 -- tests/faults/run

@@ -49,7 +49,7 @@ struct vdsplex_copy_job;
 struct vdsplex_md;
 
 #define VDSPLEX_VERSION_MAJOR	0
-#define VDSPLEX_VERSION_MINOR	4
+#define VDSPLEX_VERSION_MINOR	5
 #define VDSPLEX_VERSION_PATCH	0
 
 #define VDSPLEX_MAX_PLEXES		32

@@ -126,6 +126,18 @@ fx_synced() {
 	esac
 }
 
+# fx_action: the sync action (dm mirror has none: "idle").
+fx_action() {
+	local s
+	s=$(dmsetup status m)
+	set -- $s
+	case $FX_TARGET in
+	vdsplex) echo "$7" ;;
+	mirror) echo idle ;;
+	raid1) echo "$8" ;;
+	esac
+}
+
 # fx_wait_sync [SECONDS]: until no leg is resyncing, or SECONDS passed;
 # prints nothing, returns 1 on the timeout.
 fx_wait_sync() {
@@ -136,9 +148,8 @@ fx_wait_sync() {
 		case "$h" in
 		*[aS]*) ;;
 		*)
-			[ "${s%/*}" = "${s#*/}" ] && {
-				[ "$FX_TARGET" != vdsplex ] || [ "$(status_field m 4)" = idle ]
-			} && return 0
+			[ "${s%/*}" = "${s#*/}" ] && [ "$(fx_action)" = idle ] &&
+				return 0
 			;;
 		esac
 		sleep 1
@@ -241,6 +252,8 @@ fx_bad_range() {
 	fx_create 2
 	dd if=/dev/urandom of=/tmp/fx-data bs=1M count=16 status=none
 	dd if=/tmp/fx-data of=/dev/mapper/m bs=1M oflag=direct status=none
+	# every read goes to the first leg where the target lets one choose
+	[ "$FX_TARGET" != vdsplex ] || dmsetup message m 0 read_policy primary
 	fx_table fl0 "0 $FX_LEN dust /dev/ram0 0 512"
 	for n in 3000 3001 3002 9000; do dmsetup message fl0 0 addbadblock $n; done
 	dmsetup message fl0 0 enable
