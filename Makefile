@@ -3,7 +3,9 @@
 # dm-vdsplex: out-of-tree device-mapper target.
 #
 #   make                 build dm_vdsplex.ko for KDIR (default: the running kernel)
-#   make install         install the module (and depmod)
+#                        and the CLI, tools/vdsplex/vdsplex
+#   make install         install the module (and depmod), the CLI, its man page
+#                        and bash completion (DESTDIR, PREFIX=/usr/local)
 #   make check           every test: builds, checkpatch, sparse, KUnit and dm
 #                        scenarios in QEMU guests; ends "N passed, N failed"
 #   make demo            boot a guest and show a mirrored volume at work
@@ -16,20 +18,29 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
 .PHONY: all modules install modules_install clean check check-quick demo kernel \
-	test-client compare
+	test-client compare tools tools-check
 
-all: modules
+all: modules tools
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
-install modules_install:
+modules_install:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
 	depmod -a
 
+install: modules_install
+	$(MAKE) -C tools/vdsplex install DESTDIR=$(DESTDIR) PREFIX=$(or $(PREFIX),/usr/local)
+
+# The administrator's CLI (SPEC §8) and its host-side unit tests (cmocka).
+tools:
+	$(MAKE) -C tools/vdsplex
+tools-check:
+	$(MAKE) -C tools/vdsplex check
+
 # The scenario tests' ioctl client (userspace, built on the host).
 TEST_CLIENT := .build/tests/vdsplex-ioctl
-test-client: $(TEST_CLIENT) .build/tests/log-replay
+test-client: $(TEST_CLIENT) .build/tests/log-replay tools
 $(TEST_CLIENT): tests/vdsplex-ioctl.c include/uapi/linux/dm-vdsplex.h
 	mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude/uapi -o $@ $<
@@ -40,6 +51,7 @@ $(TEST_CLIENT): tests/vdsplex-ioctl.c include/uapi/linux/dm-vdsplex.h
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
+	$(MAKE) -C tools/vdsplex clean
 	rm -rf .build
 
 check:
