@@ -114,7 +114,8 @@ static const struct command commands[] = {
 	  "break-plex VOLUME INDEX NEW_NAME",
 	  "split a plex off as a new linear device",
 	  "Detaches the in-sync plex INDEX, freezing a mounted filesystem around the\n"
-	  "split, and maps its data as the linear device NEW_NAME.\n" },
+	  "split, and maps its data as the linear device NEW_NAME (1 to 127\n"
+	  "characters, no '/', not '.', '..' or 'control').\n" },
 	{ "help", CMD_HELP, 0, 0, 1,
 	  "help [COMMAND]",
 	  "show help",
@@ -325,10 +326,13 @@ static int parse_positional(const struct command *c, char **pos, unsigned int n,
 /* Requirements between options, checked once all are known. */
 static int check_combination(const struct cmd_args *a, char *err, size_t errlen)
 {
+	const char *why = NULL;
+
 	if (a->cmd == CMD_CREATE && !a->nr_specs)
 		return usage_err(err, errlen, "create: at least one --plex DEV[:OFFSET] is needed");
-	if (a->cmd == CMD_BREAK_PLEX && !*a->new_name)
-		return usage_err(err, errlen, "break-plex: empty NEW_NAME");
+	if (a->cmd == CMD_BREAK_PLEX && parse_dm_name(a->new_name, &why))
+		return usage_err(err, errlen, "break-plex: invalid NEW_NAME '%s': %s",
+				 a->new_name, why);
 	return 0;
 }
 

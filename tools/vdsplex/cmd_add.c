@@ -10,16 +10,21 @@
  *   a mapped device of one linear extent   its extent; PLEX is consumed
  *   a vdsplex volume of k plexes           its k plexes; PLEX is consumed
  *
- * Consuming: PLEX must not be open (VDS_E_DEVICE_IN_USE); an 'error' table
- * of the same length replaces its table (so it no longer holds the disk),
- * the extents are attached, then PLEX is removed.  If the attach fails the
- * original table is loaded back.  Several extents on one disk are
+ * Consuming: PLEX must not be open or suspended (VDS_E_DEVICE_IN_USE) nor
+ * shorter than VOLUME (VDS_E_INVALID_OPERATION: the extent passed to the
+ * kernel has no length, the resync would overwrite what follows it); a
+ * vdsplex PLEX must be fully in sync and idle (VDS_E_VOLUME_NOT_HEALTHY).
+ * An 'error' table of the same length replaces its table (so it no longer
+ * holds the disk), the extents are attached, then PLEX is removed.  If the
+ * attach fails the original table is loaded back; SIGINT, SIGTERM and
+ * SIGHUP wait until then.  Several extents on one disk are
  * VDS_E_REQUIRES_CONTIGUOUS_DISK_SPACE, on several disks
  * VDS_E_VOLUME_SPANS_DISKS; a PLEX built on VOLUME is
  * VDS_E_DISK_IN_USE_BY_VOLUME.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +34,7 @@
 #include "ctl.h"
 #include "devices.h"
 #include "mountinfo.h"
+#include "status.h"
 #include "tableline.h"
 #include "vds.h"
 #include "volume.h"
@@ -193,6 +199,47 @@ static int linear_extent(struct add_ctx *c, unsigned int si)
 	return refuse_other(s, i < n ? s->orig.seg[i].type : "linear");
 }
 
+/*
+ * A vdsplex PLEX must have every plex 'A' and nothing running: should the
+ * attach fail, loading its table back activates it anew, and a volume that
+ * was not wholly in sync would come back resyncing every plex from plex 0,
+ * having forgotten which plexes had failed.  0 or EXIT_FAIL.
+ */
+static int check_vdsplex_in_sync(const struct plex_src *s)
+{
+	struct vdsplex_status st;
+	const char *why = "not a vdsplex status";
+	struct dmtable t;
+	int r = dmx_table(&s->dev.dm, true, &t);
+
+	if (r) {
+		vx_err("PLEX '%s': cannot read its status: %s", s->arg, dmx_strerror(r));
+		return EXIT_FAIL;
+	}
+	if (t.n != 1 || strcmp(t.seg[0].type, "vdsplex") || status_parse(t.seg[0].params, &st, &why)) {
+		vx_err("PLEX '%s': cannot parse its status: %s", s->arg, why);
+		r = EXIT_FAIL;
+	} else if (!status_all_in_sync(&st)) {
+		vds_report(VDS_E_VOLUME_NOT_HEALTHY,
+			   "PLEX '%s' (health %s, %s) is not wholly in sync and idle: if the attach failed, loading its table back would activate it anew, resyncing every plex from plex 0 and forgetting which had failed; wait for it or remove its failed plexes first",
+			   s->arg, st.health, st.sync_action);
+		r = EXIT_FAIL;
+	}
+	dmx_table_free(&t);
+	return r;
+}
+
+/* A PLEX of @len sectors cannot hold VOLUME.  0 or EXIT_FAIL. */
+static int check_length(const struct add_ctx *c, const struct plex_src *s, uint64_t len)
+{
+	if (len >= c->vol.len)
+		return 0;
+	vds_report(VDS_E_INVALID_OPERATION,
+		   "PLEX '%s' (%" PRIu64 " sectors) is smaller than the volume (%" PRIu64 " sectors)",
+		   s->arg, len, c->vol.len);
+	return EXIT_FAIL;
+}
+
 /* Classify a mapped PLEX that is to be consumed.  0 or EXIT_FAIL. */
 static int classify_mapped(struct add_ctx *c, unsigned int si)
 {
@@ -209,10 +256,18 @@ static int classify_mapped(struct add_ctx *c, unsigned int si)
 	}
 	if (s->orig.n == 1 && !strcmp(s->orig.seg[0].type, "vdsplex")) {
 		s->kind = PLEX_VDSPLEX;
-		r = vdsplex_extents(c, si);
+		r = check_vdsplex_in_sync(s);
+		if (!r)
+			r = vdsplex_extents(c, si);
 	} else {
 		r = linear_extent(c, si);
 	}
+	/*
+	 * The extents go to the kernel without a length: it can only check
+	 * the disk's size past the offset, not the end of PLEX's mapping.
+	 */
+	if (!r)
+		r = check_length(c, s, dmx_table_len(&s->orig));
 	if (r)
 		return r;
 	if (s->dev.dm.open_count > 0) {
@@ -228,6 +283,20 @@ static int classify_mapped(struct add_ctx *c, unsigned int si)
 	return 0;
 }
 
+/*
+ * A PLEX attached as it is must be as long as VOLUME (the kernel checks
+ * too; this says so before anything else).  0 or EXIT_FAIL.
+ */
+static int check_device_size(const struct add_ctx *c, const struct plex_src *s)
+{
+	uint64_t sectors;
+	uint32_t lbs;
+
+	if (bdev_geometry(&s->dev, &sectors, &lbs))
+		return 0;	/* the kernel will tell */
+	return check_length(c, s, sectors);
+}
+
 /* Resolve and classify PLEX @si.  0 or EXIT_FAIL. */
 static int classify(struct add_ctx *c, unsigned int si)
 {
@@ -238,10 +307,19 @@ static int classify(struct add_ctx *c, unsigned int si)
 		bdev_report("PLEX", s->arg, r);
 		return EXIT_FAIL;
 	}
+	/* Before anything reads it: I/O to a suspended device waits. */
+	if (s->dev.is_dm && s->dev.dm.suspended) {
+		vds_report(VDS_E_DEVICE_IN_USE,
+			   "PLEX '%s' is suspended: resume it first ('dmsetup resume %s')",
+			   s->arg, s->dev.dm.name);
+		return EXIT_FAIL;
+	}
 	if (check_not_on_volume(c, s))
 		return EXIT_FAIL;
 	if (!s->dev.is_dm || c->a->stack) {
 		s->kind = s->dev.is_dm ? PLEX_STACK : PLEX_RAW;
+		if (check_device_size(c, s))
+			return EXIT_FAIL;
 		return push_extent(c, si, s->dev.major, s->dev.minor, 0);
 	}
 	return classify_mapped(c, si);
@@ -314,7 +392,11 @@ static void check_boot(struct add_ctx *c)
 	}
 }
 
-static int send_rate(const struct add_ctx *c)
+/*
+ * --rate, once the attach succeeded (a refused add-plex changes nothing).
+ * The plexes are attached whatever happens here: a failure is a warning.
+ */
+static void send_rate(const struct add_ctx *c)
 {
 	char msg[64], val[32];
 	int r;
@@ -323,8 +405,8 @@ static int send_rate(const struct add_ctx *c)
 	snprintf(msg, sizeof(msg), "resync_rate %s", val);
 	r = dmx_message(&c->vol.dm, msg);
 	if (r)
-		vx_err("'%s': message '%s' failed: %s", c->vol.dm.name, msg, dmx_strerror(r));
-	return r ? EXIT_FAIL : 0;
+		vx_warn("'%s': message '%s' failed (%s): the resync runs uncapped; 'dmsetup message %s 0 %s'",
+			c->vol.dm.name, msg, dmx_strerror(r), c->vol.dm.name, msg);
 }
 
 /* Load an error table into consumed PLEX @s so it lets go of its disk. */
@@ -333,12 +415,43 @@ static int load_error_table(struct plex_src *s)
 	struct dmseg seg = { .start = 0, .len = dmx_table_len(&s->orig), .type = "error",
 			     .params = (char *)"" };
 	struct dmtable t = { .n = 1, .seg = &seg };
-	int r = dmx_reload(&s->dev.dm, &t);
+	bool live;
+	int r = dmx_reload(&s->dev.dm, &t, &live);
 
 	if (r)
 		vx_err("PLEX '%s': loading an error table failed: %s", s->arg, dmx_strerror(r));
-	s->errored = !r;
+	/* Even when resuming failed the error table may be live: restore it then. */
+	s->errored = live;
 	return r ? EXIT_FAIL : 0;
+}
+
+/* @s single-quoted for a shell. */
+static void put_quoted(const char *s, FILE *f)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* The commands that load @s's original table back, every segment of it. */
+static void print_restore_commands(const struct plex_src *s)
+{
+	unsigned int i;
+
+	fputs("dmsetup load ", stderr);
+	put_quoted(s->dev.dm.name, stderr);
+	fputs(" <<'EOF'\n", stderr);
+	for (i = 0; i < s->orig.n; i++)
+		fprintf(stderr, "%" PRIu64 " %" PRIu64 " %s %s\n", s->orig.seg[i].start,
+			s->orig.seg[i].len, s->orig.seg[i].type, s->orig.seg[i].params);
+	fputs("EOF\ndmsetup resume ", stderr);
+	put_quoted(s->dev.dm.name, stderr);
+	fputc('\n', stderr);
 }
 
 static void restore(struct add_ctx *c)
@@ -347,20 +460,24 @@ static void restore(struct add_ctx *c)
 
 	for (i = 0; i < c->nr_src; i++) {
 		struct plex_src *s = &c->src[i];
-		char line[512];
+		bool live;
 		int r;
 
 		if (!s->errored)
 			continue;
-		r = dmx_reload(&s->dev.dm, &s->orig);
-		if (!r) {
+		r = dmx_reload(&s->dev.dm, &s->orig, &live);
+		if (live)
 			s->errored = false;
+		if (!r)
+			continue;
+		if (live) {
+			vx_err("PLEX '%s': its table was loaded back, but resuming it failed (%s)",
+			       s->arg, dmx_strerror(r));
 			continue;
 		}
-		table_line_format(s->orig.seg[0].start, s->orig.seg[0].len, s->orig.seg[0].type,
-				  s->orig.seg[0].params, line, sizeof(line));
-		vx_err("PLEX '%s': restoring its table failed (%s); its first segment was: %s",
-		       s->arg, dmx_strerror(r), line);
+		vx_err("PLEX '%s': restoring its table failed (%s); it still has an error table. Its table was:",
+		       s->arg, dmx_strerror(r));
+		print_restore_commands(s);
 	}
 }
 
@@ -412,7 +529,7 @@ static void report_add_error(const struct add_ctx *c, int r, const struct add_re
 }
 
 /* The one ADD_PLEX call; restores consumed PLEXes on failure. */
-static int attach(struct add_ctx *c, struct add_result *res)
+static int do_attach(struct add_ctx *c, struct add_result *res)
 {
 	int r;
 
@@ -426,6 +543,22 @@ static int attach(struct add_ctx *c, struct add_result *res)
 	}
 	remove_consumed(c);
 	return 0;
+}
+
+/*
+ * do_attach() with SIGINT, SIGTERM and SIGHUP held back: a signal between
+ * loading an error table into a PLEX and restoring or removing it would
+ * leave the PLEX mapping errors.
+ */
+static int attach(struct add_ctx *c, struct add_result *res)
+{
+	sigset_t old;
+	int r;
+
+	sig_block_fatal(&old);
+	r = do_attach(c, res);
+	sig_restore(&old);
+	return r;
 }
 
 static const char *async_state_name(uint32_t state)
@@ -460,15 +593,18 @@ static struct json_object *extents_json(const struct add_ctx *c, uint32_t first)
 		json_add_u64(o, "major", e->major);
 		json_add_u64(o, "minor", e->minor);
 		json_add_u64(o, "offset_sectors", e->offset);
-		json_add_str(o, "identity", e->identity[0] ? (const char *)e->identity : NULL);
+		json_add_strn(o, "identity", (const char *)e->identity, VDSPLEX_IDENTITY_SIZE);
 		json_object_array_add(arr, o);
 	}
 	return arr;
 }
 
-/* The add-plex --json document; @w NULL without --wait. */
+/*
+ * The add-plex --json document; @w NULL without --wait.  When following
+ * did not see the end (@ended false), @w holds the last state seen.
+ */
 static void print_json(const struct add_ctx *c, const struct add_result *res,
-		       const struct vdsplex_async_wait *w)
+		       const struct vdsplex_async_wait *w, bool ended)
 {
 	struct json_object *doc = json_object_new_object();
 	struct volume_ref ref;
@@ -480,7 +616,7 @@ static void print_json(const struct add_ctx *c, const struct add_result *res,
 	json_object_object_add(doc, "plexes", extents_json(c, res->first_index));
 	json_add_str(doc, "state", w ? async_state_name(w->state) : "running");
 	json_add_hresult(doc, "result", w ? w->hresult : VDS_S_OK);
-	if (w)
+	if (w && ended)
 		json_add_u64(doc, "nr_in_sync", w->nr_in_sync);
 	if (c->boot_warning) {
 		struct json_object *o = json_object_new_object();
@@ -517,15 +653,16 @@ static int finish(struct add_ctx *c, const struct add_result *res)
 		vds_warn(VDS_S_GPT_BOOT_MIRRORED_TO_MBR, "%s", c->boot_context);
 	if (!c->a->wait) {
 		if (c->a->json)
-			print_json(c, res, NULL);
+			print_json(c, res, NULL, false);
 		else
 			print_started(c, res);
 		return EXIT_OK;
 	}
 	e = follow_async(res->async_fd, c->vol.dm.name, VDSPLEX_WAIT_FOREVER, &w);
 	ret = follow_report(e, &c->vol, &w, c->a->json);
-	if (e == FOLLOW_ENDED && c->a->json)
-		print_json(c, res, &w);
+	/* The plexes are attached however following ended: say which. */
+	if (c->a->json)
+		print_json(c, res, &w, e == FOLLOW_ENDED);
 	return ret;
 }
 
@@ -535,6 +672,13 @@ static int prepare(struct add_ctx *c)
 
 	if (volume_open(c->a->volume, &c->vol))
 		return EXIT_FAIL;
+	/* Refused before any read: I/O to a suspended volume waits (the kernel says the same). */
+	if (c->vol.dm.suspended) {
+		vds_report(VDS_E_VOLUME_NOT_ONLINE,
+			   "VOLUME '%s' is suspended: resume it first ('dmsetup resume %s')",
+			   c->vol.dm.name, c->vol.dm.name);
+		return EXIT_FAIL;
+	}
 	c->ctl = ctl_open_or_report();
 	if (c->ctl < 0)
 		return EXIT_FAIL;
@@ -546,7 +690,7 @@ static int prepare(struct add_ctx *c)
 	}
 	set_identities(c);
 	check_boot(c);
-	return c->a->rate_set ? send_rate(c) : 0;
+	return 0;
 }
 
 int cmd_add_plex(const struct cmd_args *a)
@@ -559,6 +703,8 @@ int cmd_add_plex(const struct cmd_args *a)
 	ret = prepare(&c);
 	if (!ret)
 		ret = attach(&c, &res);
+	if (!ret && a->rate_set)
+		send_rate(&c);
 	if (!ret)
 		ret = finish(&c, &res);
 	if (res.async_fd >= 0)

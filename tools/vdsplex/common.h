@@ -5,6 +5,7 @@
 #ifndef VDSPLEX_COMMON_H
 #define VDSPLEX_COMMON_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,5 +31,17 @@ void vx_warn(const char *fmt, ...) __printf(1, 2);
 
 /* snprintf that reports truncation: 0, or -ENAMETOOLONG. */
 int vx_snprintf(char *buf, size_t len, const char *fmt, ...) __printf(3, 4);
+
+/* @a + @b, or UINT64_MAX when the sum does not fit. */
+uint64_t u64_add_sat(uint64_t a, uint64_t b);
+
+/*
+ * Block SIGINT, SIGTERM and SIGHUP, saving the previous mask in @old:
+ * around steps that must not stop half-way (a PLEX holding an error table,
+ * a frozen filesystem).  A signal that arrives meanwhile is delivered by
+ * sig_restore(), once the step is complete or undone.
+ */
+void sig_block_fatal(sigset_t *old);
+void sig_restore(const sigset_t *old);
 
 #endif /* VDSPLEX_COMMON_H */

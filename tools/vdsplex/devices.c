@@ -237,6 +237,12 @@ static void probe_partitions(const char *node, char *partuuid, char *scheme,
 	blkid_free_probe(pr);
 }
 
+/* Reading a suspended mapped device waits until it is resumed: never probe one. */
+static bool probe_safe(const struct bdev *b)
+{
+	return b->node[0] && !(b->is_dm && b->dm.suspended);
+}
+
 void bdev_identity(const struct bdev *b, char *out, size_t len)
 {
 	char partuuid[64], scheme[64], pttype[64];
@@ -245,14 +251,14 @@ void bdev_identity(const struct bdev *b, char *out, size_t len)
 		return;
 	if (identity_by_id(b, out, len))
 		return;
-	if (b->node[0]) {
+	if (probe_safe(b)) {
 		probe_partitions(b->node, partuuid, scheme, pttype, sizeof(partuuid));
 		if (partuuid[0] && !vx_snprintf(out, len, "PARTUUID=%s", partuuid) &&
 		    identity_valid(out))
 			return;
-		if (identity_valid(b->node) && !vx_snprintf(out, len, "%s", b->node))
-			return;
 	}
+	if (b->node[0] && identity_valid(b->node) && !vx_snprintf(out, len, "%s", b->node))
+		return;
 	out[0] = '\0';
 }
 
@@ -278,7 +284,7 @@ const char *devno_pttype(uint32_t major, uint32_t minor, char *buf, size_t len)
 
 	lowest_devno(&major, &minor);
 	bdev_from_devno(major, minor, &b);
-	if (!b.node[0])
+	if (!probe_safe(&b))
 		return NULL;
 	probe_partitions(b.node, partuuid, scheme, pttype, sizeof(partuuid));
 	if (scheme[0])

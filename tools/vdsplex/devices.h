@@ -44,14 +44,15 @@ bool identity_valid(const char *s);
 /*
  * The stable name recorded for a plex on @b: its dm UUID, else a
  * /dev/disk/by-id name, else "PARTUUID=<uuid>", else its node path; the
- * first that is identity_valid().  "" when none is.
+ * first that is identity_valid().  "" when none is.  A suspended mapped
+ * device is not read (no PARTUUID).
  */
 void bdev_identity(const struct bdev *b, char *out, size_t len);
 
 /*
  * The partition-table type ("gpt", "dos", ...) of the disk holding
  * @major:@minor, looking through mapped devices to the disk below;
- * NULL when unknown.
+ * NULL when unknown (or when that is a suspended mapped device).
  */
 const char *devno_pttype(uint32_t major, uint32_t minor, char *buf, size_t len);
 

@@ -9,7 +9,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <libdevmapper.h>
 
@@ -17,6 +20,7 @@
 #include "dm.h"
 
 #define DEPS_MAX_DEPTH	16	/* stacks deeper than this are refused */
+#define UDEV_CONTROL	"/run/udev/control"
 
 /* The errno of a failed task, -EIO when libdevmapper has none. */
 static int task_err(struct dm_task *dmt)
@@ -57,6 +61,7 @@ static int info_run(struct dm_task *dmt, struct dmdev *d)
 	d->open_count = info.open_count;
 	d->target_count = info.target_count;
 	d->suspended = info.suspended;
+	d->read_only = info.read_only;
 	d->live_table = info.live_table;
 	d->inactive_table = info.inactive_table;
 out:
@@ -298,14 +303,67 @@ static int simple_run(struct dm_task *dmt)
 	return r;
 }
 
-int dmx_reload(const struct dmdev *d, const struct dmtable *t)
+/* Same segments (starts, lengths, types)?  Enough to tell two tables apart here. */
+static bool same_layout(const struct dmtable *a, const struct dmtable *b)
+{
+	unsigned int i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (a->seg[i].start != b->seg[i].start || a->seg[i].len != b->seg[i].len ||
+		    strcmp(a->seg[i].type, b->seg[i].type))
+			return false;
+	return true;
+}
+
+static int resume(const struct dmdev *d)
+{
+	struct dm_task *dmt = dev_task(DM_DEVICE_RESUME, d);
+
+	return dmt ? run_udev(dmt) : -ENXIO;
+}
+
+/*
+ * The RESUME that was to swap @t into @d failed: either before the swap
+ * (@t may still wait as the inactive table) or after it (@t is live, @d
+ * still suspended).  Drop a waiting table and resume @d with its live
+ * one; set *@live when that is @t.
+ */
+static void resume_failed(const struct dmdev *d, const struct dmtable *t, bool *live)
+{
+	struct dmtable now;
+	struct dmdev info;
+	int r;
+
+	if (dmx_info_name(d->name, &info))
+		return;
+	if (info.inactive_table)
+		dmx_clear(d);
+	if (info.suspended) {
+		r = resume(d);
+		if (r)
+			vx_warn("'%s' is left suspended, its I/O waits (resuming it failed: %s): 'dmsetup resume %s'",
+				d->name, dmx_strerror(r), d->name);
+	}
+	if (live && !dmx_table(d, false, &now)) {
+		*live = same_layout(&now, t);
+		dmx_table_free(&now);
+	}
+}
+
+int dmx_reload(const struct dmdev *d, const struct dmtable *t, bool *live)
 {
 	struct dm_task *dmt = dev_task(DM_DEVICE_RELOAD, d);
 	int r;
 
+	if (live)
+		*live = false;
 	if (!dmt)
 		return -ENXIO;
 	r = add_targets(dmt, t);
+	if (!r && d->read_only && !dm_task_set_ro(dmt))
+		r = -ENOMEM;
 	if (r) {
 		dm_task_destroy(dmt);
 		return r;
@@ -313,12 +371,11 @@ int dmx_reload(const struct dmdev *d, const struct dmtable *t)
 	r = simple_run(dmt);
 	if (r)
 		return r;
-	dmt = dev_task(DM_DEVICE_RESUME, d);
-	if (!dmt)
-		return -ENXIO;
-	r = run_udev(dmt);
+	r = resume(d);
 	if (r)
-		dmx_clear(d);
+		resume_failed(d, t, live);
+	else if (live)
+		*live = true;
 	return r;
 }
 
@@ -333,7 +390,14 @@ int dmx_remove(const struct dmdev *d)
 {
 	struct dm_task *dmt = dev_task(DM_DEVICE_REMOVE, d);
 
-	return dmt ? run_udev(dmt) : -ENXIO;
+	if (!dmt)
+		return -ENXIO;
+	/* A udev rule or blkid may hold the node open for a moment. */
+	if (!dm_task_retry_remove(dmt)) {
+		dm_task_destroy(dmt);
+		return -ENOMEM;
+	}
+	return run_udev(dmt);
 }
 
 int dmx_message(const struct dmdev *d, const char *msg)
@@ -408,6 +472,29 @@ const char *dmx_strerror(int err)
 	if (err == -ENXIO)
 		return "device-mapper is not available (is dm_mod loaded? see the messages above)";
 	return strerror(-err);
+}
+
+/* Does udevd listen on its control socket?  True when it cannot be told. */
+static bool udevd_listening(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, r, err;
+
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", UDEV_CONTROL);
+	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	err = errno;
+	close(fd);
+	/* Absent, or a socket left behind by a udevd that is gone. */
+	return !r || (err != ENOENT && err != ENOTDIR && err != ECONNREFUSED);
+}
+
+void dmx_init(void)
+{
+	if (!udevd_listening())
+		dm_udev_set_sync_support(0);
 }
 
 void dmx_exit(void)

@@ -25,6 +25,7 @@ struct dmdev {
 	int open_count;
 	uint32_t target_count;
 	bool suspended;
+	bool read_only;
 	bool live_table;
 	bool inactive_table;
 };
@@ -61,10 +62,17 @@ int dmx_list(const char *type, struct dmdev **devs, unsigned int *n);
 
 /* Create @name (with @uuid, may be NULL) from @t and resume it. */
 int dmx_create(const char *name, const char *uuid, const struct dmtable *t);
-/* Load @t as the inactive table of @d, then resume @d (swapping it in). */
-int dmx_reload(const struct dmdev *d, const struct dmtable *t);
+/*
+ * Load @t as the inactive table of @d (read-only when @d is), then resume
+ * @d, swapping it in.  When the resume fails, @d is not left suspended
+ * (its I/O would hang): a table still waiting is dropped and @d resumed
+ * once more.  *@live (may be NULL): whether @t is @d's live table now,
+ * failure or not.
+ */
+int dmx_reload(const struct dmdev *d, const struct dmtable *t, bool *live);
 /* Drop an inactive table loaded into @d. */
 int dmx_clear(const struct dmdev *d);
+/* Remove @d, retrying a few times while something briefly holds it open. */
 int dmx_remove(const struct dmdev *d);
 /* "dmsetup message @d 0 @msg". */
 int dmx_message(const struct dmdev *d, const char *msg);
@@ -81,6 +89,12 @@ int dmx_depends_on(uint32_t major, uint32_t minor, uint32_t tmajor, uint32_t tmi
 /* strerror() for these functions' errors. */
 const char *dmx_strerror(int err);
 
+/*
+ * Call first: turns libdevmapper's udev synchronisation off when udevd
+ * does not listen on /run/udev/control (it would wait for ever for a udev
+ * that never answers; libdevmapper then makes the /dev/mapper nodes).
+ */
+void dmx_init(void);
 /* Call before exiting. */
 void dmx_exit(void);
 

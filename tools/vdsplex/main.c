@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	} else if (a.help) {
 		args_help(stdout, a.cmd_name);
 	} else {
+		dmx_init();
 		ret = dispatch(&a);
 		dmx_exit();
 	}

@@ -133,6 +133,13 @@ void json_add_str(struct json_object *obj, const char *key, const char *val)
 	json_object_object_add(obj, key, val ? json_object_new_string(val) : NULL);
 }
 
+void json_add_strn(struct json_object *obj, const char *key, const char *val, size_t max)
+{
+	size_t n = strnlen(val, max);
+
+	json_object_object_add(obj, key, n ? json_object_new_string_len(val, (int)n) : NULL);
+}
+
 void json_add_u64(struct json_object *obj, const char *key, uint64_t val)
 {
 	json_object_object_add(obj, key, json_object_new_uint64(val));

@@ -45,6 +45,11 @@ void json_add_u64(struct json_object *obj, const char *key, uint64_t val);
 void json_add_int(struct json_object *obj, const char *key, int64_t val);
 void json_add_bool(struct json_object *obj, const char *key, bool val);
 void json_add_hresult(struct json_object *obj, const char *key, uint32_t hr);
+/*
+ * A string of at most @max bytes that need not end in a NUL (a NUL-padded
+ * array the kernel filled); null when it is empty.
+ */
+void json_add_strn(struct json_object *obj, const char *key, const char *val, size_t max);
 
 /* Print @obj as one pretty document and a newline.  Return: 0 or -EIO. */
 int json_print(struct json_object *obj, FILE *f);

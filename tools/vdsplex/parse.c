@@ -207,6 +207,20 @@ int parse_timeout(const char *s, uint64_t *ms, const char **why)
 	return 0;
 }
 
+int parse_dm_name(const char *s, const char **why)
+{
+	if (!*s)
+		return fail(why, "empty", -EINVAL);
+	if (strlen(s) > DM_NAME_MAX)
+		return fail(why, "longer than 127 characters", -ERANGE);
+	if (strchr(s, '/'))
+		return fail(why, "contains '/'", -EINVAL);
+	if (!strcmp(s, ".") || !strcmp(s, "..") || !strcmp(s, "control"))
+		return fail(why, "reserved ('.', '..' and 'control' are nodes of /dev/mapper)",
+			    -EINVAL);
+	return 0;
+}
+
 int parse_devno(const char *s, uint32_t *major, uint32_t *minor, const char **why)
 {
 	const char *end;

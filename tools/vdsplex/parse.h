@@ -54,6 +54,15 @@ int parse_index(const char *s, uint32_t *index, const char **why);
 /* A timeout in seconds ("30", "30s"), to milliseconds. */
 int parse_timeout(const char *s, uint64_t *ms, const char **why);
 
+#define DM_NAME_MAX	127	/* characters; DM_NAME_LEN (128) with the NUL */
+
+/*
+ * A name for a new mapped device, as the kernel accepts it: 1 to
+ * DM_NAME_MAX characters, no '/', and not ".", ".." or "control" (the
+ * nodes /dev/mapper already has).
+ */
+int parse_dm_name(const char *s, const char **why);
+
 /* "MAJOR:MINOR". */
 int parse_devno(const char *s, uint32_t *major, uint32_t *minor, const char **why);
 

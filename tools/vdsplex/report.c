@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "report.h"
 
@@ -85,7 +86,7 @@ static struct json_object *plex_json(const struct plex_row *row)
 	json_object_object_add(o, "synced_percent", json_object_new_double(pm / 10.0));
 	json_add_u64(o, "read_errors", p->read_errors);
 	json_add_u64(o, "write_errors", p->write_errors);
-	json_add_str(o, "identity", p->identity[0] ? (const char *)p->identity : NULL);
+	json_add_strn(o, "identity", (const char *)p->identity, VDSPLEX_IDENTITY_SIZE);
 	json_object_object_add(o, "flags", plex_flags_json(p->flags));
 	return o;
 }
@@ -118,6 +119,8 @@ static const struct column plex_columns[] = {
 static int plex_row_cells(struct table *t, const struct plex_row *row)
 {
 	const struct vdsplex_plex_info *p = &row->info;
+	/* The kernel's array need not end in a NUL. */
+	int id_len = (int)strnlen((const char *)p->identity, VDSPLEX_IDENTITY_SIZE);
 	char pct[16];
 	int r;
 
@@ -131,7 +134,10 @@ static int plex_row_cells(struct table *t, const struct plex_row *row)
 	r = r ?: table_cell(t, pct);
 	r = r ?: table_cellf(t, "%" PRIu64, (uint64_t)p->read_errors);
 	r = r ?: table_cellf(t, "%" PRIu64, (uint64_t)p->write_errors);
-	r = r ?: table_cell(t, p->identity[0] ? (const char *)p->identity : "-");
+	if (id_len)
+		r = r ?: table_cellf(t, "%.*s", id_len, (const char *)p->identity);
+	else
+		r = r ?: table_cell(t, "-");
 	return r;
 }
 

@@ -107,3 +107,11 @@ int status_parse(const char *params, struct vdsplex_status *st, const char **why
 		return fail(why, "regions resynced: not a number");
 	return 0;
 }
+
+bool status_all_in_sync(const struct vdsplex_status *st)
+{
+	size_t n = strlen(st->health);
+
+	return n && n == st->nr_plexes && strspn(st->health, "A") == n &&
+	       !strcmp(st->sync_action, "idle");
+}

@@ -10,6 +10,7 @@
 #ifndef VDSPLEX_STATUS_H
 #define VDSPLEX_STATUS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/dm-vdsplex.h>
@@ -30,5 +31,8 @@ struct vdsplex_status {
 
 /* Return: 0, or -EINVAL with *why naming the bad field. */
 int status_parse(const char *params, struct vdsplex_status *st, const char **why);
+
+/* Is every plex 'A' (alive and in sync) and the sync action "idle"? */
+bool status_all_in_sync(const struct vdsplex_status *st);
 
 #endif /* VDSPLEX_STATUS_H */

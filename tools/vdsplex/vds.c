@@ -23,7 +23,7 @@ static const struct vds_code vds_codes[] = {
 	VDS(VDS_E_VOLUME_NOT_ONLINE, "VDS_E_VOLUME_NOT_ONLINE", EAGAIN,
 	    "The volume is not online: it is suspended, has an inactive table loaded, or its metadata failed."),
 	VDS(VDS_E_VOLUME_NOT_HEALTHY, "VDS_E_VOLUME_NOT_HEALTHY", EIO,
-	    "The volume has no healthy in-sync plex to copy from."),
+	    "The volume is not healthy: it has no healthy in-sync plex to copy from, or (a vdsplex PLEX) not every plex is in sync."),
 	VDS(VDS_E_VOLUME_SPANS_DISKS, "VDS_E_VOLUME_SPANS_DISKS", EXDEV,
 	    "The device spans several disks; a plex must lie on one disk."),
 	VDS(VDS_E_REQUIRES_CONTIGUOUS_DISK_SPACE, "VDS_E_REQUIRES_CONTIGUOUS_DISK_SPACE", ERANGE,

@@ -111,16 +111,26 @@ static void poll_handle(int afd, uint64_t ms)
 	poll(&p, 1, (int)(ms < POLL_MS ? ms : POLL_MS));
 }
 
+/* What *w says when following stops before the end: the last state seen. */
+static void last_seen(struct vdsplex_async_wait *w, const struct vdsplex_async_status *st)
+{
+	memset(w, 0, sizeof(*w));
+	w->state = st->state;
+	w->hresult = st->hresult;
+}
+
 static enum follow_end follow_loop(int afd, const char *label, uint64_t timeout_ms,
 				   struct vdsplex_async_wait *w)
 {
+	/* Saturated: a huge --timeout must not wrap into the past. */
 	uint64_t deadline = timeout_ms == VDSPLEX_WAIT_FOREVER ? UINT64_MAX :
-			    now_ms() + timeout_ms;
-	struct vdsplex_async_status st;
+			    u64_add_sat(now_ms(), timeout_ms);
+	struct vdsplex_async_status st = { .state = VDSPLEX_ASYNC_RUNNING };
 	struct progress p;
 	int r;
 
 	progress_init(&p, label);
+	last_seen(w, &st);
 	for (;;) {
 		r = async_query(afd, &st);
 		if (r) {
@@ -128,6 +138,7 @@ static enum follow_end follow_loop(int afd, const char *label, uint64_t timeout_
 			ctl_report("VDSPLEX_ASYNC_QUERY", r, 0, NULL);
 			return FOLLOW_FAILED;
 		}
+		last_seen(w, &st);
 		progress_update(&p, &st);
 		if (st.state != VDSPLEX_ASYNC_RUNNING)
 			break;
@@ -140,6 +151,7 @@ static enum follow_end follow_loop(int afd, const char *label, uint64_t timeout_
 	progress_end(&p);
 	r = async_wait(afd, 0, w);
 	if (r) {
+		last_seen(w, &st);
 		ctl_report("VDSPLEX_ASYNC_WAIT", r, 0, NULL);
 		return FOLLOW_FAILED;
 	}
@@ -155,7 +167,11 @@ enum follow_end follow_async(int afd, const char *label, uint64_t timeout_ms,
 	/* No SA_RESTART: poll() returns at once on Ctrl-C. */
 	sigemptyset(&sa.sa_mask);
 	interrupted = 0;
-	sigaction(SIGINT, &sa, &old);
+	sigaction(SIGINT, NULL, &old);
+	/* Started with SIGINT ignored (nohup, a background job): keep it so. */
+	if (old.sa_handler == SIG_IGN)
+		return follow_loop(afd, label, timeout_ms, w);
+	sigaction(SIGINT, &sa, NULL);
 	e = follow_loop(afd, label, timeout_ms, w);
 	sigaction(SIGINT, &old, NULL);
 	return e;

@@ -44,8 +44,10 @@ enum follow_end {
 
 /*
  * Follow the operation of handle @afd, drawing the progress on stderr,
- * until it ends, SIGINT arrives or @timeout_ms (VDSPLEX_WAIT_FOREVER)
- * passes.
+ * until it ends, SIGINT arrives (unless it is ignored) or @timeout_ms
+ * (VDSPLEX_WAIT_FOREVER) passes.  When it did not see the end, *w holds
+ * only the last state and hresult queried (VDSPLEX_ASYNC_RUNNING when
+ * none was).
  */
 enum follow_end follow_async(int afd, const char *label, uint64_t timeout_ms,
 			     struct vdsplex_async_wait *w);

@@ -152,6 +152,9 @@ static void usage_errors(void **state)
 		{ "remove-plex vol", "missing argument" },
 		{ "break-plex vol 1", "missing argument" },
 		{ "break-plex vol -1 new", "-1" },
+		{ "break-plex vol 1 a/b", "'/'" },
+		{ "break-plex vol 1 ..", "reserved" },
+		{ "break-plex vol 1 control", "reserved" },
 		{ "help nothing", "nothing" },
 		{ "version extra", "'extra'" },
 	};

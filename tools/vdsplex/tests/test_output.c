@@ -163,6 +163,33 @@ static void plexes_json_shape(void **state)
 	free(out);
 }
 
+/* A kernel identity that fills all 64 bytes, with no NUL. */
+static void identity_unterminated(void **state)
+{
+	struct plex_row rows[1] = { make_row(0, 'A', VDSPLEX_STATE_ALIVE, 1000) };
+	struct volume_ref v = { "vol", "", 253, 3 };
+	struct json_object *doc, *p;
+	struct table *t;
+	char *out = NULL;
+
+	(void)state;
+	memset(rows[0].info.identity, 'i', VDSPLEX_IDENTITY_SIZE);
+	/* What follows the array in the struct must not be printed ("AAAA"). */
+	rows[0].info.major = 0x41414141;
+	doc = plexes_json(&v, 2048, 2048, rows, 1);
+	p = json_object_array_get_idx(get(doc, "plexes"), 0);
+	assert_int_equal(json_object_get_string_len(get(p, "identity")), VDSPLEX_IDENTITY_SIZE);
+	json_object_put(doc);
+	t = plexes_table(rows, 1);
+	assert_non_null(t);
+	CAPTURE(out, table_print(t, f));
+	assert_non_null(strstr(out, "  iiii"));
+	assert_null(strstr(out, "iA"));
+	assert_int_equal(strspn(strstr(out, "  iiii") + 2, "i"), VDSPLEX_IDENTITY_SIZE);
+	free(out);
+	table_free(t);
+}
+
 static void status_shapes(void **state)
 {
 	static const char *const keys[] = {
@@ -279,6 +306,7 @@ int main(void)
 		cmocka_unit_test(columns_aligned),
 		cmocka_unit_test(plexes_table_shape),
 		cmocka_unit_test(plexes_json_shape),
+		cmocka_unit_test(identity_unterminated),
 		cmocka_unit_test(status_shapes),
 		cmocka_unit_test(hresult_json),
 		cmocka_unit_test(progress_line),

@@ -230,6 +230,31 @@ static void dev_offset(void **state)
 	assert_int_equal(parse_dev_offset("/dev/a-very-long-device-name", NULL, dev, 8, &off, &why), -ERANGE);
 }
 
+static void dm_name(void **state)
+{
+	char name[DM_NAME_MAX + 2];
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(parse_dm_name("snap", &why), 0);
+	assert_int_equal(parse_dm_name("vg0-lv.snap_1", &why), 0);
+	assert_int_equal(parse_dm_name("...", &why), 0);
+	assert_int_equal(parse_dm_name("", &why), -EINVAL);
+	assert_string_equal(why, "empty");
+	assert_int_equal(parse_dm_name("a/b", &why), -EINVAL);
+	assert_non_null(strstr(why, "'/'"));
+	assert_int_equal(parse_dm_name(".", &why), -EINVAL);
+	assert_int_equal(parse_dm_name("..", &why), -EINVAL);
+	assert_int_equal(parse_dm_name("control", &why), -EINVAL);
+	/* 127 characters fit DM_NAME_LEN with the NUL, 128 do not. */
+	memset(name, 'x', DM_NAME_MAX);
+	name[DM_NAME_MAX] = '\0';
+	assert_int_equal(parse_dm_name(name, &why), 0);
+	name[DM_NAME_MAX] = 'x';
+	name[DM_NAME_MAX + 1] = '\0';
+	assert_int_equal(parse_dm_name(name, &why), -ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +267,7 @@ int main(void)
 		cmocka_unit_test(index_and_timeout),
 		cmocka_unit_test(devno),
 		cmocka_unit_test(dev_offset),
+		cmocka_unit_test(dm_name),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

@@ -76,11 +76,30 @@ static void malformed(void **state)
 	assert_int_equal(status_parse(NULL, &(struct vdsplex_status){ 0 }, NULL), -EINVAL);
 }
 
+static void all_in_sync(void **state)
+{
+	struct vdsplex_status st;
+
+	(void)state;
+	assert_int_equal(status_parse("2 AA 16/16 idle 0 core 0 0", &st, NULL), 0);
+	assert_true(status_all_in_sync(&st));
+	assert_int_equal(status_parse("2 AD 16/16 idle 0 core 0 0", &st, NULL), 0);
+	assert_false(status_all_in_sync(&st));
+	assert_int_equal(status_parse("2 AS 16/16 idle 0 ok 0 0", &st, NULL), 0);
+	assert_false(status_all_in_sync(&st));
+	assert_int_equal(status_parse("2 Aa 4/16 recover 0 core 0 0", &st, NULL), 0);
+	assert_false(status_all_in_sync(&st));
+	/* Every plex in sync, but a check is running. */
+	assert_int_equal(status_parse("2 AA 4/16 check 0 ok 0 0", &st, NULL), 0);
+	assert_false(status_all_in_sync(&st));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good),
 		cmocka_unit_test(malformed),
+		cmocka_unit_test(all_in_sync),
 	};
 
 	return cmocka_run_group_tests_name("status", tests, NULL, NULL);
