@@ -166,19 +166,21 @@ fx_fio_start() {
 	fio --name=fx --filename=/dev/mapper/m --size="${size}M" --rw=randwrite \
 		--bs=4k --iodepth=8 --ioengine=libaio --direct=1 --rate_iops=400 \
 		--verify=crc32c --do_verify=1 --randseed=77 \
-		--output=/tmp/fx-fio.out "$@" &
+		--output=/tmp/fx-fio.out "$@" 2>/tmp/fx-fio.err &
 	FX_FIO=$!
 }
 
-# fx_fio_end: "ok", "io-errors" or "verify-failed".
+# fx_fio_end: wait for fio (so not in a subshell: fio is this shell's
+# child); FX_DATA="ok", "io-errors" or "verify-failed".
 fx_fio_end() {
 	if wait "$FX_FIO"; then
-		echo ok
-	elif grep -q 'verify' /tmp/fx-fio.out && grep -qi 'bad\|mismatch' /tmp/fx-fio.out; then
-		echo verify-failed
+		FX_DATA=ok
+	elif cat /tmp/fx-fio.out /tmp/fx-fio.err 2>/dev/null | grep -qi 'verify\|crc32c'; then
+		FX_DATA=verify-failed
 	else
-		echo io-errors
+		FX_DATA=io-errors
 	fi
+	cat /tmp/fx-fio.err >&2 2>/dev/null || true
 }
 
 # fx_cmp LEG...: "equal" when the legs hold the same 16 MiB.
@@ -230,7 +232,8 @@ fx_leg_error() {
 	fx_fio_start 8
 	sleep 2
 	fx_table fl2 "0 $FX_LEN error"
-	fx_expect data "$(fx_fio_end)" ok
+	fx_fio_end
+	fx_expect data "$FX_DATA" ok
 	fx_expect health "$(fx_health)" AAD
 	fx_expect survivors "$(fx_cmp 0 1)" equal
 }
@@ -241,7 +244,8 @@ fx_write_errors() {
 	fx_fio_start 8
 	sleep 2
 	fx_table fl2 "0 $FX_LEN delay /dev/ram2 0 0 /dev/mapper/ferr 0 0"
-	fx_expect data "$(fx_fio_end)" ok
+	fx_fio_end
+	fx_expect data "$FX_DATA" ok
 	fx_expect health "$(fx_health)" AAD
 	fx_expect survivors "$(fx_cmp 0 1)" equal
 }
@@ -279,7 +283,8 @@ fx_two_of_four() {
 	fx_table fl1 "0 $FX_LEN error"
 	sleep 2
 	fx_table fl3 "0 $FX_LEN error"
-	fx_expect data "$(fx_fio_end)" ok
+	fx_fio_end
+	fx_expect data "$FX_DATA" ok
 	fx_expect health "$(fx_health)" ADAD
 	fx_expect survivors "$(fx_cmp 0 2)" equal
 }
@@ -294,7 +299,8 @@ fx_addplex_target_fails() {
 	sleep 3
 	fx_result during "$(fx_health)"
 	fx_table fl1 "0 $FX_LEN error"
-	fx_expect data "$(fx_fio_end)" ok
+	fx_fio_end
+	fx_expect data "$FX_DATA" ok
 	fx_wait_sync 120 || true
 	fx_expect health "$(fx_health)" AD
 }
@@ -311,7 +317,8 @@ fx_addplex_source_fails() {
 	sleep 3
 	fx_result during "$(fx_health)"
 	fx_table fl0 "0 $FX_LEN error"
-	fx_expect data "$(fx_fio_end)" ok
+	fx_fio_end
+	fx_expect data "$FX_DATA" ok
 	fx_table fl2 "$(fx_linear 2)"
 	fx_wait_sync 180 || true
 	h=$(fx_health)
@@ -369,7 +376,8 @@ fx_meta_error() {
 		fx_table flog "0 8192 error"
 	fi
 	sleep 1
-	fx_expect data "$(fx_fio_end)" ok
+	fx_fio_end
+	fx_expect data "$FX_DATA" ok
 	fx_expect health "$(fx_health)" AA
 	case $FX_TARGET in
 	vdsplex) fx_expect metadata "$(status_field m 6)" fail ;;
