@@ -158,3 +158,20 @@ ioctl_expect() {
 out_field() {
 	echo "$1" | grep -o "\b$2=[^ ]*" | tail -n 1 | cut -d= -f2-
 }
+
+# The administrator's CLI (tools/vdsplex, built by scripts/build-module).
+VX=$VDSPLEX_ROOT/tools/vdsplex/vdsplex
+
+# vx_expect CODE ARGS...: the CLI fails (exit 1) and its error names the VDS
+# code CODE (e.g. VDS_E_DEVICE_IN_USE) with its hex value; prints stderr.
+vx_expect() {
+	local want=$1 out rc=0 hex
+	shift
+	out=$("$VX" "$@" 2>&1 >/dev/null) || rc=$?
+	echo "$out"
+	[ "$rc" = 1 ] || fail "vdsplex $*: exit $rc, want 1 ($want): $out"
+	hex=$(grep -o "define $want[[:space:]]*0x[0-9A-F]*" \
+		"$VDSPLEX_ROOT/include/uapi/linux/dm-vdsplex.h" | grep -o '0x[0-9A-F]*')
+	echo "$out" | grep -q "$want (${hex%U})" ||
+		fail "vdsplex $*: want $want (${hex%U}), got: $out"
+}

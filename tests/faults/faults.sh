@@ -59,7 +59,8 @@ fx_create() {
 		if [ ${#rbl[@]} = 0 ]; then
 			rb="1 nosync"
 		else
-			rb="$((2 * ${#rbl[@]}))"
+			# the other legs are trusted, as after an AddPlex
+			rb="$((1 + 2 * ${#rbl[@]})) nosync"
 			for i in "${rbl[@]}"; do rb+=" rebuild $i"; done
 		fi
 		t="vdsplex /dev/mapper/flog $FX_REGION $n$legs $rb"
