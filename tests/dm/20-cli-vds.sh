@@ -63,6 +63,10 @@ dmsetup remove adj
 
 # the sum of plexes: a 2-plex vdsplex volume adds both in one call
 "$VX" create s --plex /dev/ram3 --plex /dev/ram4
+# ... once every plex of it is in sync (a failed attach would reload it)
+vx_expect VDS_E_VOLUME_NOT_HEALTHY add-plex v s
+dmsetup info s >/dev/null || fail "the refused vdsplex volume was removed"
+wait_idle s
 out=$("$VX" add-plex v s --wait) || fail "add-plex of a vdsplex volume: $out"
 echo "$out" | grep -q "2 of 2 new plexes in sync (index 3, 4)" || fail "sum of plexes: $out"
 dmsetup info s >/dev/null 2>&1 && fail "the consumed vdsplex volume is still there"

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Fault scenarios run unchanged against three mirrors (SPEC §9, issue 7):
-# vdsplex, dm "mirror" (disk log, handle_errors) and dm "raid raid1" (with
+# vdsplex, dm "mirror" (disk log; without handle_errors, which holds every
+# failed write until dmeventd reconfigures the mirror, and there is no
+# dmeventd here) and dm "raid raid1" (with
 # metadata devices, so md's bitmap is on).  Every leg is a dm device of its
 # own (fl0..fl3) whose table the scenario swaps to inject a fault: dm
 # "error", dm "delay" with an error device for writes, dm "dust".
@@ -70,9 +72,9 @@ fx_create() {
 		# the first is resynced
 		for i in $(seq 0 $((n - 1))); do legs+=" /dev/mapper/fl$i 0"; done
 		if [ ${#rbl[@]} = 0 ]; then
-			t="mirror disk 3 /dev/mapper/flog $FX_REGION nosync $n$legs 1 handle_errors"
+			t="mirror disk 3 /dev/mapper/flog $FX_REGION nosync $n$legs"
 		else
-			t="mirror disk 2 /dev/mapper/flog $FX_REGION $n$legs 1 handle_errors"
+			t="mirror disk 2 /dev/mapper/flog $FX_REGION $n$legs"
 		fi
 		;;
 	raid1)
@@ -174,6 +176,24 @@ fx_fio_start() {
 # fx_fio_end: wait for fio (so not in a subshell: fio is this shell's
 # child); FX_DATA="ok", "io-errors" or "verify-failed".
 fx_fio_end() {
+	local t=${FX_HANG:-120}
+	while kill -0 "$FX_FIO" 2>/dev/null && [ "$t" -gt 0 ]; do
+		sleep 1
+		t=$((t - 1))
+	done
+	if kill -0 "$FX_FIO" 2>/dev/null; then
+		# writes hang: a suspend ends what the mirror holds back
+		FX_DATA=hung
+		timeout 60 dmsetup suspend m || true
+		dmsetup resume m || true
+		kill -9 "$FX_FIO" 2>/dev/null || true
+		t=30
+		while kill -0 "$FX_FIO" 2>/dev/null && [ "$t" -gt 0 ]; do
+			sleep 1
+			t=$((t - 1))
+		done
+		return
+	fi
 	if wait "$FX_FIO"; then
 		FX_DATA=ok
 	elif cat /tmp/fx-fio.out /tmp/fx-fio.err 2>/dev/null | grep -qi 'verify\|crc32c'; then
