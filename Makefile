@@ -11,7 +11,7 @@
 #   make demo            boot a guest and show a mirrored volume at work
 #   make kernel          build (once) the cached debug test kernel
 #   make compare         the fault scenarios against vdsplex, dm mirror and dm
-#                        raid1 on Debian's kernel: results/faults.md
+#                        raid1 on the debug kernel (it has dm-dust): results/faults.md
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -69,4 +69,4 @@ kernel:
 
 compare:
 	scripts/deps
-	scripts/vm --kernel stock-6.12 --quiet --timeout 3600 -- tests/faults/run
+	scripts/vm --kernel debug --quiet --timeout 4800 -- tests/faults/run
