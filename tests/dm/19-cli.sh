@@ -126,4 +126,5 @@ for args in "" "frobnicate" "add-plex" "create x" "create x --plex /dev/ram0 --r
 	out=$("$VX" $args 2>&1) || rc=$?
 	[ "$rc" = 2 ] || fail "vdsplex $args: exit $rc, want 2: $out"
 done
-"$VX" create x --plex /dev/ram0 --region-size 3K 2>&1 | grep -q "3K" || fail "bad region size not named"
+out=$("$VX" create x --plex /dev/ram0 --region-size 3K 2>&1) && fail "region size 3K accepted"
+echo "$out" | grep -q "'3K'" || fail "bad region size not named: $out"
