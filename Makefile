@@ -8,6 +8,7 @@
 #                        and bash completion (DESTDIR, PREFIX=/usr/local)
 #   make check           every test: builds, checkpatch, sparse, KUnit and dm
 #                        scenarios in QEMU guests; ends "N passed, N failed"
+#   make check-long      the longer suites (fault scenarios); same summary line
 #   make demo            boot a guest and show a mirrored volume at work
 #   make kernel          build (once) the cached debug test kernel
 #   make compare         the fault scenarios against vdsplex, dm mirror and dm
@@ -17,7 +18,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
-.PHONY: all modules install modules_install clean check check-quick demo kernel \
+.PHONY: all modules install modules_install clean check check-quick check-long demo kernel \
 	test-client compare tools tools-check
 
 all: modules tools
@@ -59,6 +60,11 @@ check:
 
 check-quick:
 	scripts/check --quick
+
+# The suites too long for make check: the fault scenarios of
+# tests/faults/faults.sh with vdsplex's outcomes asserted (18-faults).
+check-long:
+	scripts/check --long
 
 demo:
 	scripts/demo
