@@ -557,6 +557,8 @@ static int attach(struct add_ctx *c, struct add_result *res)
 
 	sig_block_fatal(&old);
 	r = do_attach(c, res);
+	/* a Ctrl-C held back meanwhile ends a --wait, not the process */
+	sigint_catch();
 	sig_restore(&old);
 	return r;
 }

@@ -158,23 +158,25 @@ static enum follow_end follow_loop(int afd, const char *label, uint64_t timeout_
 	return FOLLOW_ENDED;
 }
 
+void sigint_catch(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigint }, old;
+
+	sigaction(SIGINT, NULL, &old);
+	/* Started with SIGINT ignored (nohup, a background job): keep it so. */
+	if (old.sa_handler == SIG_IGN || old.sa_handler == on_sigint)
+		return;
+	/* No SA_RESTART: poll() returns at once on Ctrl-C. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 enum follow_end follow_async(int afd, const char *label, uint64_t timeout_ms,
 			     struct vdsplex_async_wait *w)
 {
-	struct sigaction sa = { .sa_handler = on_sigint }, old;
-	enum follow_end e;
-
-	/* No SA_RESTART: poll() returns at once on Ctrl-C. */
-	sigemptyset(&sa.sa_mask);
-	interrupted = 0;
-	sigaction(SIGINT, NULL, &old);
-	/* Started with SIGINT ignored (nohup, a background job): keep it so. */
-	if (old.sa_handler == SIG_IGN)
-		return follow_loop(afd, label, timeout_ms, w);
-	sigaction(SIGINT, &sa, NULL);
-	e = follow_loop(afd, label, timeout_ms, w);
-	sigaction(SIGINT, &old, NULL);
-	return e;
+	/* A Ctrl-C caught before (during the attach) ends the wait at once. */
+	sigint_catch();
+	return follow_loop(afd, label, timeout_ms, w);
 }
 
 /* "2, 3" */

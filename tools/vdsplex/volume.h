@@ -43,6 +43,12 @@ enum follow_end {
 };
 
 /*
+ * From now on a Ctrl-C (SIGINT) is only recorded, unless SIGINT is ignored:
+ * follow_async() then stops waiting and says the operation goes on.
+ */
+void sigint_catch(void);
+
+/*
  * Follow the operation of handle @afd, drawing the progress on stderr,
  * until it ends, SIGINT arrives (unless it is ignored) or @timeout_ms
  * (VDSPLEX_WAIT_FOREVER) passes.  When it did not see the end, *w holds
