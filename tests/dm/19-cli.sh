@@ -76,9 +76,7 @@ dmsetup message v 0 resync_rate adaptive
 dmsetup message v 0 resync_rate 512
 # (a background job of a script ignores SIGINT: restore the default, as a
 # terminal's foreground job has it)
-python3 -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.execv(sys.argv[1], sys.argv[1:])' "$VX" add-plex v /dev/ram3 --wait 2>/tmp/err &
+perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' "$VX" add-plex v /dev/ram3 --wait 2>/tmp/err &
 pid=$!
 sleep 2
 kill -INT $pid
