@@ -543,6 +543,10 @@ struct vdsplex_ctx *__vdsplex_md_done(struct vdsplex_volume *vol, bool ok,
 				      struct bio_list *ready);
 void vdsplex_md_mark_dirty(struct vdsplex_ctx *ctx, const unsigned long *dirty,
 			   int src);
+bool __vdsplex_source_read_error(struct vdsplex_ctx *ctx,
+				 struct vdsplex_plex *source,
+				 struct vdsplex_plex *const *targets,
+				 unsigned int nr_targets);
 #endif
 
 #endif /* DM_VDSPLEX_H */

@@ -507,6 +507,51 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 	return false;
 }
 
+/**
+ * __vdsplex_source_read_error() - the resync could not read its source.
+ * @ctx: the active instance.
+ * @source: the plex the region was read from.
+ * @targets: the plexes it was being copied to.
+ * @nr_targets: their number.
+ *
+ * Another in-sync plex takes over as the source, and @source fails (a
+ * write error may have failed it meanwhile: the other in-sync plexes count
+ * either way).  With no other in-sync plex, @source stays (the last copy
+ * is never failed by a read error), the targets become stale and the
+ * operation fails; the resync waits for a kick.
+ *
+ * Context: vol->state_lock held.
+ * Return: true when the resync lost its last source.
+ */
+VISIBLE_IF_KUNIT bool
+__vdsplex_source_read_error(struct vdsplex_ctx *ctx,
+			    struct vdsplex_plex *source,
+			    struct vdsplex_plex *const *targets,
+			    unsigned int nr_targets)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned int i, others = 0;
+
+	lockdep_assert_held(&vol->state_lock);
+	for (i = 0; i < ctx->nr_legs; i++) {
+		struct vdsplex_plex *p = ctx->legs[i].plex;
+
+		if (p != source && p->state == VDSPLEX_PLEX_ALIVE)
+			others++;
+	}
+	if (others || !nr_targets) {
+		if (source->state != VDSPLEX_PLEX_DEAD && others)
+			__vdsplex_plex_fail(vol, source);
+		return false;
+	}
+	for (i = 0; i < nr_targets; i++)
+		targets[i]->state = VDSPLEX_PLEX_STALE;
+	__vdsplex_op_finish(ctx, VDS_E_VOLUME_NOT_HEALTHY);
+	vol->stalled = true;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_source_read_error);
+
 /* Record the copy's outcome; returns true when a plex failed. */
 static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 				struct vdsplex_copy_job *job, bool read_err,
@@ -515,22 +560,13 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 	struct vdsplex_volume *vol = ctx->vol;
 	bool changed = false, copied = false;
 	unsigned long flags;
-	unsigned int i, alive = 0;
+	unsigned int i;
 
 	vdsplex_md_bits_lock(vol);
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (read_err) {
-		/* Hand over to another in-sync plex, if there is one. */
-		for (i = 0; i < ctx->nr_legs; i++)
-			alive += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
-		if (alive > 1 || !job->nr_targets) {
-			__vdsplex_plex_fail(vol, job->source);
-		} else {
-			for (i = 0; i < job->nr_targets; i++)
-				job->target[i]->state = VDSPLEX_PLEX_STALE;
-			__vdsplex_op_finish(ctx, VDS_E_VOLUME_NOT_HEALTHY);
-			vol->stalled = true;
-		}
+		__vdsplex_source_read_error(ctx, job->source, job->target,
+					    job->nr_targets);
 		changed = true;
 	} else {
 		for (i = 0; i < job->nr_targets; i++) {

@@ -725,7 +725,50 @@ static void vdsplex_test_throttle(struct kunit *test)
 			(1ULL << 30) * sec);
 }
 
+/*
+ * The resync cannot read its source: another in-sync plex takes over, even
+ * when a write error failed the source first (the race the fault
+ * comparison found); with none left the targets become stale.
+ */
+static void vdsplex_test_source_read_error(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_plex *src = f->ctx->legs[0].plex;
+	struct vdsplex_plex *tgt = f->ctx->legs[2].plex;
+	struct vdsplex_volume *vol = f->vol;
+	unsigned long flags;
+	bool stalled;
+
+	set_state(f, 2, VDSPLEX_PLEX_RECOVERING);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	/* plex 1 is in sync: plex 0 fails, plex 2 goes on recovering */
+	stalled = __vdsplex_source_read_error(f->ctx, src, &tgt, 1);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_FALSE(test, stalled);
+	KUNIT_EXPECT_EQ(test, src->state, VDSPLEX_PLEX_DEAD);
+	KUNIT_EXPECT_EQ(test, tgt->state, VDSPLEX_PLEX_RECOVERING);
+	KUNIT_EXPECT_FALSE(test, vol->stalled);
+
+	/* the source already failed by a write: still handed over */
+	spin_lock_irqsave(&vol->state_lock, flags);
+	stalled = __vdsplex_source_read_error(f->ctx, src, &tgt, 1);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_FALSE(test, stalled);
+	KUNIT_EXPECT_EQ(test, tgt->state, VDSPLEX_PLEX_RECOVERING);
+
+	/* plex 1 was the last in-sync plex: it stays, the target is stale */
+	spin_lock_irqsave(&vol->state_lock, flags);
+	stalled = __vdsplex_source_read_error(f->ctx, f->ctx->legs[1].plex,
+					      &tgt, 1);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_TRUE(test, stalled);
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[1].plex->state, VDSPLEX_PLEX_ALIVE);
+	KUNIT_EXPECT_EQ(test, tgt->state, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_TRUE(test, vol->stalled);
+}
+
 static struct kunit_case vdsplex_resync_test_cases[] = {
+	KUNIT_CASE(vdsplex_test_source_read_error),
 	KUNIT_CASE(vdsplex_test_region_lock),
 	KUNIT_CASE(vdsplex_test_percent),
 	KUNIT_CASE(vdsplex_test_throttle),
@@ -734,6 +777,7 @@ static struct kunit_case vdsplex_resync_test_cases[] = {
 
 static struct kunit_suite vdsplex_resync_suite = {
 	.name = "vdsplex-resync",
+	.exit = fixture_exit,
 	.test_cases = vdsplex_resync_test_cases,
 };
 
