@@ -44,10 +44,13 @@ echo "$out" | grep -q '^fdinfo vdsplex-state:.*succeeded' || fail "fdinfo: $out"
 echo "$out" | grep -q '^fdinfo vdsplex-percent:.*100' || fail "fdinfo percent: $out"
 
 # Close the handle early: the operation goes on; OPEN_ASYNC finds it.
+# (1 MiB/s: it is still running while the refusals are checked)
+dmsetup message v 0 resync_rate 1024
 out=$(ioctl_expect VDS_S_OK add "$vol" /dev/ram4 --close)
 expect_eq "$(health v)" AAAAa "health after closing the handle"
 ioctl_expect VDS_E_ANOTHER_CALL_IN_PROGRESS add "$vol" /dev/ram5 >/dev/null
 expect_msg_fails v add_plex /dev/ram5
+dmsetup message v 0 resync_rate 8192
 out=$(ioctl_expect VDS_S_OK open "$vol" --status --wait)
 echo "$out" | grep -q '^status state=running' || fail "OPEN_ASYNC while running: $out"
 echo "$out" | grep -q 'state=succeeded .*nr_plexes=1 nr_in_sync=1 ids=5 indices=4$' ||
