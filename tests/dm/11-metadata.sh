@@ -59,7 +59,8 @@ sleep 6
 first=$(status_field v 8)
 dmsetup remove v
 [ "$first" -gt 0 ] && [ "$first" -lt 64 ] || fail "regions copied before the stop: $first"
-dmsetup create v --table "$T3"
+# capped, so that it is still running when OPEN_ASYNC looks (lifted below)
+dmsetup create v --table "$T3 2 resync_rate 1024"
 h=$(health v)
 case "$h" in AAa | AAS) ;; *) fail "health after reassembly mid-AddPlex: $h" ;; esac
 out=$("$IOCTL" open /dev/mapper/v --status 2>&1) || { echo "$out"; fail "OPEN_ASYNC of the resumed AddPlex"; }
