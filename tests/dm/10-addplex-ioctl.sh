@@ -155,9 +155,14 @@ echo "$out" | grep -q '^add rc=-1 errno=EPERM' || fail "ADD_PLEX without CAP_SYS
 # dmsetup remove while an AddPlex runs: OBJECT_DELETED through the handle,
 # which stays valid; rmmod is refused while it is open.
 dmsetup message v 0 resync_rate 2048
-"$IOCTL" add "$vol" /dev/ram3 --wait --status --sleep 4 >/tmp/held.out 2>&1 &
+"$IOCTL" add "$vol" /dev/ram3 --wait --status --sleep 10 >/tmp/held.out 2>&1 &
 held=$!
-sleep 2
+# until the AddPlex runs (the client may take seconds to start on a busy host)
+for _ in $(seq 60); do
+	case "$(health v)" in *a*) break ;; esac
+	sleep 0.5
+done
+expect_eq "$(status_field v 4)" recover "action once the held AddPlex runs"
 dmsetup remove v
 sleep 1
 if rmmod dm_vdsplex 2>/dev/null; then
