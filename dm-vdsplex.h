@@ -516,6 +516,7 @@ void vdsplex_status(struct dm_target *ti, status_type_t type,
 		    unsigned int status_flags, char *result,
 		    unsigned int maxlen);
 struct vdsplex_volume *vdsplex_volume_alloc(sector_t len, u32 region_size);
+blk_opf_t vdsplex_write_opf(const struct bio *bio);
 void vdsplex_volume_free(struct vdsplex_volume *vol);
 struct vdsplex_plex *vdsplex_plex_alloc(struct vdsplex_volume *vol,
 					dev_t devt, sector_t offset);
