@@ -59,7 +59,8 @@ struct vdsplex_md;
 #define VDSPLEX_INFLIGHT_BUCKETS	256	/* power of two */
 #define VDSPLEX_NO_REGION		U64_MAX
 #define VDSPLEX_ADAPTIVE_FLOOR_KIBS	1024	/* resync floor under load */
-#define VDSPLEX_KCOPYD_MAX_DESTS	8	/* dm-kcopyd's limit per job */
+#define VDSPLEX_COPY_DEPTH		16	/* resync chunks in flight */
+#define VDSPLEX_COPY_BUF_SECTORS	4096	/* their buffer: 2 MiB */
 #define VDSPLEX_CHECKPOINT_NS		(2ULL * NSEC_PER_SEC)
 #define VDSPLEX_MAX_READ_ERRORS		20	/* then the plex fails (md's) */
 #define VDSPLEX_SCRUB_CHUNK		512	/* sectors a check compares at once */
@@ -198,8 +199,6 @@ struct vdsplex_plex {
  *	protected by @lock.
  * @resync_job: the thread's working memory, allocated with it; protected by
  *	@lock.
- * @kc: dm-kcopyd client of the resync, created at the first resume;
- *	protected by @lock.
  * @resync_wait: the resync thread sleeps here for work, or for its rate.
  * @drain_wait: waiters for writes of a region or I/O of a plex to drain.
  * @locked_region: the region the resync is copying: writes to it wait;
@@ -279,7 +278,6 @@ struct vdsplex_volume {
 
 	struct task_struct *resync_task;
 	struct vdsplex_copy_job *resync_job;
-	struct dm_kcopyd_client *kc;
 	wait_queue_head_t resync_wait;
 	wait_queue_head_t drain_wait;
 	u64 locked_region;

@@ -22,14 +22,15 @@
  * Locks: see vdsplex-volume.c.
  */
 
+#include <linux/blkdev.h>
 #include <linux/delay.h>
-#include <linux/dm-kcopyd.h>
 #include <linux/hash.h>
 #include <linux/kthread.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/vmalloc.h>
 
 #include "dm-vdsplex.h"
 #include "async/vdsplex-async.h"
@@ -242,6 +243,13 @@ struct vdsplex_copy_job {
 	bool repair;
 	struct dm_io_region from;
 	struct dm_io_region dest[VDSPLEX_MAX_PLEXES];
+	/* the copy engine's memory (vdsplex_copy()) */
+	void *buf;
+	struct vdsplex_chunk_io {
+		struct completion done;
+		unsigned long error;
+	} rd[VDSPLEX_COPY_DEPTH], wr[VDSPLEX_COPY_DEPTH];
+	struct dm_io_region to[VDSPLEX_MAX_PLEXES];
 };
 
 enum vdsplex_next {
@@ -448,33 +456,90 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 	return VDSPLEX_NEXT_COPY;
 }
 
-struct vdsplex_kcopyd_wait {
-	struct completion done;
-	int read_err;
-	unsigned long write_err;
-};
-
-static void vdsplex_kcopyd_done(int read_err, unsigned long write_err,
-				void *context)
+/*
+ * The copy engine.  A region is copied in chunks, VDSPLEX_COPY_DEPTH of them
+ * in flight: every chunk's read is sent at once, and each chunk's write to
+ * all targets (one dm-io request) as soon as its read ends, so the source
+ * reads the next chunks while the targets write the first ones.  A chunk is
+ * the largest request every device involved takes whole (4 KiB aligned):
+ * one the block layer splits costs a device slot for its small tail.
+ *
+ * The writes are REQ_SYNC: dm-kcopyd's plain writes, which this replaced,
+ * are taken by writeback throttling for background writeback and held to
+ * its background queue depth (one request on a device of depth 4, which
+ * halved the resync in make bench).  The resync's own throttle (resync_rate,
+ * or the adaptive floor while foreground I/O is present) decides how much
+ * of the devices it takes.
+ */
+static sector_t vdsplex_copy_chunk(const struct vdsplex_copy_job *job)
 {
-	struct vdsplex_kcopyd_wait *w = context;
+	sector_t chunk = VDSPLEX_COPY_BUF_SECTORS / VDSPLEX_COPY_DEPTH;
+	unsigned int i;
 
-	w->read_err = read_err;
-	w->write_err = write_err;
-	complete(&w->done);
+	chunk = min_t(sector_t, chunk,
+		      queue_max_sectors(bdev_get_queue(job->from.bdev)));
+	for (i = 0; i < job->nr_targets; i++)
+		chunk = min_t(sector_t, chunk,
+			      queue_max_sectors(bdev_get_queue(job->dest[i].bdev)));
+	return max_t(sector_t, round_down(chunk, 8), 8);
+}
+
+static void vdsplex_chunk_done(unsigned long error, void *context)
+{
+	struct vdsplex_chunk_io *c = context;
+
+	c->error = error;
+	complete(&c->done);
 }
 
 /*
- * Copy the job's region to its targets, VDSPLEX_KCOPYD_MAX_DESTS at a time.
- * Returns true on a read error of the source; *failed gets a bit per target
- * that failed a write.
+ * Send chunk @k of a window (@n sectors at @start of the region, in the
+ * buffer at @k * @chunk) to be read (@write false) or written to the targets.
+ */
+static void vdsplex_chunk_io(struct vdsplex_ctx *ctx,
+			     struct vdsplex_copy_job *job, unsigned int k,
+			     bool write, sector_t start, sector_t n,
+			     sector_t chunk)
+{
+	struct vdsplex_chunk_io *c = write ? &job->wr[k] : &job->rd[k];
+	struct dm_io_request req = {
+		.bi_opf = write ? REQ_OP_WRITE | REQ_SYNC : REQ_OP_READ,
+		.mem.type = DM_IO_VMA,
+		.mem.ptr.vma = job->buf + (k * chunk << SECTOR_SHIFT),
+		.notify.fn = vdsplex_chunk_done,
+		.notify.context = c,
+		.client = ctx->io_client,
+	};
+	struct dm_io_region from = job->from;
+	unsigned int i;
+
+	init_completion(&c->done);
+	c->error = 0;
+	if (!write) {
+		from.sector += start;
+		from.count = n;
+		dm_io(&req, 1, &from, NULL, IOPRIO_DEFAULT);
+		return;
+	}
+	for (i = 0; i < job->nr_targets; i++) {
+		job->to[i] = job->dest[i];
+		job->to[i].sector += start;
+		job->to[i].count = n;
+	}
+	dm_io(&req, job->nr_targets, job->to, NULL, IOPRIO_DEFAULT);
+}
+
+/*
+ * Copy the job's region to its targets.  Returns true on a read error of
+ * the source; *failed gets a bit per target that failed a write.
  */
 static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 			 struct vdsplex_copy_job *job, u64 *failed)
 {
-	struct vdsplex_volume *vol = ctx->vol;
-	struct vdsplex_kcopyd_wait w;
-	unsigned int i, n;
+	sector_t chunk = vdsplex_copy_chunk(job), done, n, left;
+	unsigned long sent;
+	unsigned int i, k, nr;
+	bool read_err = false;
 
 	*failed = 0;
 	if (job->discard) {
@@ -493,18 +558,38 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 		}
 		return false;
 	}
-	for (i = 0; i < job->nr_targets; i += n) {
-		n = min_t(unsigned int, job->nr_targets - i,
-			  VDSPLEX_KCOPYD_MAX_DESTS);
-		init_completion(&w.done);
-		dm_kcopyd_copy(vol->kc, &job->from, n, &job->dest[i], 0,
-			       vdsplex_kcopyd_done, &w);
-		wait_for_completion(&w.done);
-		if (w.read_err)
-			return true;
-		*failed |= (u64)w.write_err << i;
+	for (done = 0; done < job->from.count && !read_err;
+	     done += nr * chunk) {
+		left = job->from.count - done;
+		nr = min_t(sector_t, DIV_ROUND_UP(left, chunk),
+			   VDSPLEX_COPY_DEPTH);
+		for (k = 0; k < nr; k++) {
+			n = min_t(sector_t, left - k * chunk, chunk);
+			vdsplex_chunk_io(ctx, job, k, false, done + k * chunk,
+					 n, chunk);
+		}
+		/*
+		 * A read error ends the copy after this window; the region
+		 * stays out of sync on the targets.
+		 */
+		sent = 0;
+		for (k = 0; k < nr; k++) {
+			n = min_t(sector_t, left - k * chunk, chunk);
+			wait_for_completion(&job->rd[k].done);
+			if (job->rd[k].error) {
+				read_err = true;
+				continue;
+			}
+			vdsplex_chunk_io(ctx, job, k, true, done + k * chunk, n,
+					 chunk);
+			__set_bit(k, &sent);
+		}
+		for_each_set_bit(k, &sent, VDSPLEX_COPY_DEPTH) {
+			wait_for_completion(&job->wr[k].done);
+			*failed |= job->wr[k].error;
+		}
 	}
-	return false;
+	return read_err;
 }
 
 /**
@@ -867,6 +952,14 @@ void vdsplex_resync_kick(struct vdsplex_volume *vol)
 	wake_up(&vol->resync_wait);
 }
 
+static void vdsplex_job_free(struct vdsplex_volume *vol)
+{
+	if (vol->resync_job)
+		vfree(vol->resync_job->buf);
+	kfree(vol->resync_job);
+	vol->resync_job = NULL;
+}
+
 /**
  * vdsplex_resync_start() - start the resync thread of the active instance.
  * @ctx: the instance being resumed.
@@ -885,17 +978,15 @@ int vdsplex_resync_start(struct vdsplex_ctx *ctx)
 	lockdep_assert_held(&vol->lock);
 	if (vol->resync_task)
 		return 0;
-	if (!vol->kc) {
-		struct dm_kcopyd_client *kc = dm_kcopyd_client_create(NULL);
-
-		if (IS_ERR(kc))
-			return PTR_ERR(kc);
-		vol->kc = kc;
-	}
 	/* Allocated here, so the thread never exits before kthread_stop(). */
 	vol->resync_job = kzalloc(sizeof(*vol->resync_job), GFP_KERNEL);
 	if (!vol->resync_job)
 		return -ENOMEM;
+	vol->resync_job->buf = vmalloc(VDSPLEX_COPY_BUF_SECTORS << SECTOR_SHIFT);
+	if (!vol->resync_job->buf) {
+		vdsplex_job_free(vol);
+		return -ENOMEM;
+	}
 	spin_lock_irqsave(&vol->state_lock, flags);
 	vol->cursor = vol->checkpoint;
 	vol->kick = true;
@@ -903,8 +994,7 @@ int vdsplex_resync_start(struct vdsplex_ctx *ctx)
 	task = kthread_run(vdsplex_resync_thread, ctx, "vdsplex-resync/%s",
 			   dm_device_name(vol->md));
 	if (IS_ERR(task)) {
-		kfree(vol->resync_job);
-		vol->resync_job = NULL;
+		vdsplex_job_free(vol);
 		return PTR_ERR(task);
 	}
 	vol->resync_task = task;
@@ -926,6 +1016,5 @@ void vdsplex_resync_stop(struct vdsplex_volume *vol)
 		return;
 	kthread_stop(vol->resync_task);
 	vol->resync_task = NULL;
-	kfree(vol->resync_job);
-	vol->resync_job = NULL;
+	vdsplex_job_free(vol);
 }

@@ -36,7 +36,6 @@
  */
 
 #include <linux/bitmap.h>
-#include <linux/dm-kcopyd.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
@@ -601,8 +600,6 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	flush_work(&vol->retry_work);
 	vdsplex_op_put(vol->op);
 	vdsplex_op_put(vol->last_op);
-	if (vol->kc)
-		dm_kcopyd_client_destroy(vol->kc);
 	mutex_destroy(&vol->lock);
 	vfree(vol->scrub_buf);
 	kvfree(vol->discarded);
