@@ -13,13 +13,16 @@
 #   make kernel          build (once) the cached debug test kernel
 #   make compare         the fault scenarios against vdsplex, dm mirror and dm
 #                        raid1 on the debug kernel (it has dm-dust): results/faults.md
+#   make bench           vdsplex against dm linear, dm mirror and md raid1 on
+#                        Debian's stock 6.12 kernel (about 35 minutes):
+#                        results/bench/bench.md, bench.json, bench.png
 #   make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
 .PHONY: all modules install modules_install clean check check-quick check-long demo kernel \
-	test-client compare tools tools-check
+	test-client compare bench tools tools-check
 
 all: modules tools
 
@@ -72,6 +75,9 @@ demo:
 kernel:
 	scripts/deps
 	scripts/kernel
+
+bench:
+	scripts/bench
 
 compare:
 	scripts/deps
