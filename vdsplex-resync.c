@@ -846,6 +846,21 @@ static int vdsplex_resync_thread(void *data)
 		u64 failed, fg, now, ns;
 		u32 rate;
 
+		/*
+		 * The copy buffer exists only while there is work: an idle
+		 * volume holds none.  No region is locked here, so waiting
+		 * for memory holds no writer up.
+		 */
+		if (!job->buf) {
+			job->buf = __vmalloc(VDSPLEX_COPY_BUF_SECTORS <<
+					     SECTOR_SHIFT, GFP_NOIO);
+			if (!job->buf) {
+				wait_event_interruptible_timeout(vol->resync_wait,
+								 kthread_should_stop(),
+								 HZ);
+				continue;
+			}
+		}
 		spin_lock_irqsave(&vol->state_lock, flags);
 		if (vol->kick) {
 			vol->kick = false;
@@ -866,6 +881,8 @@ static int vdsplex_resync_thread(void *data)
 		}
 		if (next == VDSPLEX_NEXT_IDLE) {
 			vdsplex_checkpoint(vol);
+			vfree(job->buf);
+			job->buf = NULL;
 			wait_event_interruptible(vol->resync_wait,
 						 kthread_should_stop() ||
 						 READ_ONCE(vol->kick));
@@ -982,11 +999,6 @@ int vdsplex_resync_start(struct vdsplex_ctx *ctx)
 	vol->resync_job = kzalloc(sizeof(*vol->resync_job), GFP_KERNEL);
 	if (!vol->resync_job)
 		return -ENOMEM;
-	vol->resync_job->buf = vmalloc(VDSPLEX_COPY_BUF_SECTORS << SECTOR_SHIFT);
-	if (!vol->resync_job->buf) {
-		vdsplex_job_free(vol);
-		return -ENOMEM;
-	}
 	spin_lock_irqsave(&vol->state_lock, flags);
 	vol->cursor = vol->checkpoint;
 	vol->kick = true;
