@@ -14,7 +14,7 @@
 #   make compare         the fault scenarios against vdsplex, dm mirror and dm
 #                        raid1 on the debug kernel (it has dm-dust): results/faults.md
 #   make bench           vdsplex against dm linear, dm mirror and md raid1 on
-#                        Debian's stock 6.12 kernel (about 35 minutes):
+#                        Debian's stock 6.12 kernel (about 25 minutes):
 #                        results/bench/bench.md, bench.json, bench.png
 #   make clean
 
