@@ -13,6 +13,8 @@
 #   make kernel          build (once) the cached debug test kernel
 #   make compare         the fault scenarios against vdsplex, dm mirror and dm
 #                        raid1 on the debug kernel (it has dm-dust): results/faults.md
+#   make fuzz            the host-side fuzzers of the CLI's parsers (libFuzzer,
+#                        FUZZ_SECONDS each, default 60)
 #   make bench           vdsplex against dm linear, dm mirror and md raid1 on
 #                        Debian's stock 6.12 kernel (about 25 minutes):
 #                        results/bench/bench.md, bench.json, bench.png
@@ -22,7 +24,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
 .PHONY: all modules install modules_install clean check check-quick check-long demo kernel \
-	test-client compare bench tools tools-check
+	test-client compare bench fuzz tools tools-check
 
 all: modules tools
 
@@ -78,6 +80,10 @@ kernel:
 
 bench:
 	scripts/bench
+
+fuzz:
+	scripts/deps
+	$(MAKE) -C tests/fuzz run
 
 compare:
 	scripts/deps
