@@ -250,6 +250,8 @@ struct vdsplex_copy_job {
 		unsigned long error;
 	} rd[VDSPLEX_COPY_DEPTH], wr[VDSPLEX_COPY_DEPTH];
 	struct dm_io_region to[VDSPLEX_MAX_PLEXES];
+	/* its own dm-io reserve: the copy never waits on the write path's */
+	struct dm_io_client *io_client;
 };
 
 enum vdsplex_next {
@@ -508,7 +510,7 @@ static void vdsplex_chunk_io(struct vdsplex_ctx *ctx,
 		.mem.ptr.vma = job->buf + (k * chunk << SECTOR_SHIFT),
 		.notify.fn = vdsplex_chunk_done,
 		.notify.context = c,
-		.client = ctx->io_client,
+		.client = job->io_client,
 	};
 	struct dm_io_region from = job->from;
 	unsigned int i;
@@ -561,7 +563,7 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 	for (done = 0; done < job->from.count && !read_err;
 	     done += nr * chunk) {
 		left = job->from.count - done;
-		nr = min_t(sector_t, DIV_ROUND_UP(left, chunk),
+		nr = min_t(sector_t, DIV_ROUND_UP_ULL(left, chunk),
 			   VDSPLEX_COPY_DEPTH);
 		for (k = 0; k < nr; k++) {
 			n = min_t(sector_t, left - k * chunk, chunk);
@@ -575,7 +577,7 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 		sent = 0;
 		for (k = 0; k < nr; k++) {
 			n = min_t(sector_t, left - k * chunk, chunk);
-			wait_for_completion(&job->rd[k].done);
+			wait_for_completion_io(&job->rd[k].done);
 			if (job->rd[k].error) {
 				read_err = true;
 				continue;
@@ -585,7 +587,7 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 			__set_bit(k, &sent);
 		}
 		for_each_set_bit(k, &sent, VDSPLEX_COPY_DEPTH) {
-			wait_for_completion(&job->wr[k].done);
+			wait_for_completion_io(&job->wr[k].done);
 			*failed |= job->wr[k].error;
 		}
 	}
@@ -971,8 +973,11 @@ void vdsplex_resync_kick(struct vdsplex_volume *vol)
 
 static void vdsplex_job_free(struct vdsplex_volume *vol)
 {
-	if (vol->resync_job)
+	if (vol->resync_job) {
 		vfree(vol->resync_job->buf);
+		if (vol->resync_job->io_client)
+			dm_io_client_destroy(vol->resync_job->io_client);
+	}
 	kfree(vol->resync_job);
 	vol->resync_job = NULL;
 }
@@ -999,6 +1004,14 @@ int vdsplex_resync_start(struct vdsplex_ctx *ctx)
 	vol->resync_job = kzalloc(sizeof(*vol->resync_job), GFP_KERNEL);
 	if (!vol->resync_job)
 		return -ENOMEM;
+	vol->resync_job->io_client = dm_io_client_create();
+	if (IS_ERR(vol->resync_job->io_client)) {
+		int r = PTR_ERR(vol->resync_job->io_client);
+
+		vol->resync_job->io_client = NULL;
+		vdsplex_job_free(vol);
+		return r;
+	}
 	spin_lock_irqsave(&vol->state_lock, flags);
 	vol->cursor = vol->checkpoint;
 	vol->kick = true;
