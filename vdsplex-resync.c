@@ -830,6 +830,38 @@ static bool vdsplex_scrub_finish(struct vdsplex_ctx *ctx,
 	return changed;
 }
 
+/*
+ * The copy buffer exists only while there is a region to copy: an idle
+ * volume, a scrub or a discarded region holds none; the thread frees it when
+ * it goes idle.  Called with the region locked and drained; when there is no
+ * memory, the region is unlocked untouched (the drain makes that safe: a
+ * second lock of it flips its bucket's epoch back with nothing in flight in
+ * the epoch it reuses) and tried again a second later.  Returns false then.
+ */
+static bool vdsplex_copy_buf(struct vdsplex_ctx *ctx,
+			     struct vdsplex_copy_job *job)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	struct bio_list deferred = BIO_EMPTY_LIST;
+	unsigned long flags;
+
+	if (job->scrub || job->discard || job->buf)
+		return true;
+	job->buf = __vmalloc(VDSPLEX_COPY_BUF_SECTORS << SECTOR_SHIFT,
+			     GFP_NOIO);
+	if (job->buf)
+		return true;
+	spin_lock_irqsave(&vol->state_lock, flags);
+	vdsplex_region_unlock(vol, &deferred);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	vdsplex_submit_deferred(ctx, &deferred);
+	DMWARN_LIMIT("%s: no memory for the resync's copy buffer; retrying",
+		     dm_device_name(vol->md));
+	wait_event_interruptible_timeout(vol->resync_wait,
+					 kthread_should_stop(), HZ);
+	return false;
+}
+
 static int vdsplex_resync_thread(void *data)
 {
 	struct vdsplex_ctx *ctx = data;
@@ -848,21 +880,6 @@ static int vdsplex_resync_thread(void *data)
 		u64 failed, fg, now, ns;
 		u32 rate;
 
-		/*
-		 * The copy buffer exists only while there is work: an idle
-		 * volume holds none.  No region is locked here, so waiting
-		 * for memory holds no writer up.
-		 */
-		if (!job->buf) {
-			job->buf = __vmalloc(VDSPLEX_COPY_BUF_SECTORS <<
-					     SECTOR_SHIFT, GFP_NOIO);
-			if (!job->buf) {
-				wait_event_interruptible_timeout(vol->resync_wait,
-								 kthread_should_stop(),
-								 HZ);
-				continue;
-			}
-		}
 		spin_lock_irqsave(&vol->state_lock, flags);
 		if (vol->kick) {
 			vol->kick = false;
@@ -896,6 +913,8 @@ static int vdsplex_resync_thread(void *data)
 		/* Writes already in flight to the region finish first. */
 		wait_event(vol->drain_wait,
 			   vdsplex_region_drained(vol, job->region));
+		if (!vdsplex_copy_buf(ctx, job))
+			continue;
 		if (job->scrub) {
 			u64 differ;
 
