@@ -498,8 +498,7 @@ static void vdsplex_chunk_done(unsigned long error, void *context)
  * Send chunk @k of a window (@n sectors at @start of the region, in the
  * buffer at @k * @chunk) to be read (@write false) or written to the targets.
  */
-static void vdsplex_chunk_io(struct vdsplex_ctx *ctx,
-			     struct vdsplex_copy_job *job, unsigned int k,
+static void vdsplex_chunk_io(struct vdsplex_copy_job *job, unsigned int k,
 			     bool write, sector_t start, sector_t n,
 			     sector_t chunk)
 {
@@ -567,8 +566,8 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 			   VDSPLEX_COPY_DEPTH);
 		for (k = 0; k < nr; k++) {
 			n = min_t(sector_t, left - k * chunk, chunk);
-			vdsplex_chunk_io(ctx, job, k, false, done + k * chunk,
-					 n, chunk);
+			vdsplex_chunk_io(job, k, false, done + k * chunk, n,
+					 chunk);
 		}
 		/*
 		 * A read error ends the copy after this window; the region
@@ -582,7 +581,7 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 				read_err = true;
 				continue;
 			}
-			vdsplex_chunk_io(ctx, job, k, true, done + k * chunk, n,
+			vdsplex_chunk_io(job, k, true, done + k * chunk, n,
 					 chunk);
 			__set_bit(k, &sent);
 		}
