@@ -43,8 +43,14 @@ struct vdsplex_saved_bio {
  * @nr: number of plexes the bio was sent to.
  * @split: WRITE_ZEROES: plexes from this index on lack it and get zero
  *	pages (0: none lacks it, or none has it).
+ * @wz: WRITE_ZEROES: plexes below this index were sent WRITE_ZEROES.
+ * @zeroes_retried: WRITE_ZEROES: zero pages were sent to the plexes that
+ *	refused it (vdsplex_retry_zeroes()).
+ * @refused: WRITE_ZEROES: the plexes (bit i = @plex[i]) that refused it.
  * @parts: WRITE_ZEROES split in two: dm-io requests not yet completed.
- * @errors: WRITE_ZEROES split in two: failed plexes of both requests.
+ * @errors: WRITE_ZEROES split in two: failed plexes of both requests; a
+ *	retry: failed plexes other than those retried.
+ * @client: the dm-io client of the table that mapped a write.
  * @whole_discard: a DISCARD of a whole region: its success marks the region
  *	discarded.
  * @retries: a read: times it was sent to another plex after an error.
@@ -59,11 +65,15 @@ struct vdsplex_bio {
 	u64 region;
 	u8 nr;
 	u8 split;
+	u8 wz;
+	bool zeroes_retried;
+	u32 refused;
 	bool whole_discard;
 	u8 retries;
 	struct vdsplex_saved_bio saved;
 	atomic_t parts;
 	atomic_long_t errors;
+	struct dm_io_client *client;
 	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
 	struct vdsplex_plex *plex[VDSPLEX_MAX_PLEXES];
 };
@@ -586,6 +596,41 @@ static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 }
 
 /*
+ * A plex may advertise WRITE_ZEROES and refuse it only when asked: loop
+ * clears its limit when the backing file system cannot zero a range (tmpfs
+ * has no FALLOC_FL_ZERO_RANGE) and fails the request with BLK_STS_NOTSUPP.
+ * dm-io hides the status, but the cleared limit tells.  Such a plex is no
+ * failed plex: it gets zero pages instead (vdsplex_retry_zeroes()), as a plex
+ * lacking WRITE_ZEROES does from the start.  Return: true when @bio was
+ * queued for that; its plexes and region stay held until it completes.
+ * Runs in bio completion context.
+ */
+static bool vdsplex_zeroes_refused(struct bio *bio, struct vdsplex_bio *vb,
+				   unsigned long error)
+{
+	struct vdsplex_volume *vol = vb->plex[0]->vol;
+	unsigned long refused = 0, flags;
+	unsigned int i;
+
+	if (bio_op(bio) != REQ_OP_WRITE_ZEROES || vb->zeroes_retried)
+		return false;
+	for (i = 0; i < vb->wz; i++)
+		if ((error & BIT(i)) &&
+		    !bdev_write_zeroes_sectors(vb->where[i].bdev))
+			refused |= BIT(i);
+	if (!refused)
+		return false;
+	vb->zeroes_retried = true;
+	vb->refused = refused;
+	atomic_long_set(&vb->errors, error & ~refused);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	bio_list_add(&vol->zeroes_retry, bio);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	queue_work(vdsplex_wq, &vol->retry_work);
+	return true;
+}
+
+/*
  * Completion of a write fanned out by dm-io; @error has bit i set when
  * region i (plex vb->plex[i]) failed.  A plex that failed a write while an
  * in-sync plex took it is marked dead before the bio completes, so the
@@ -602,6 +647,8 @@ static void vdsplex_write_done(unsigned long error, void *context)
 	unsigned long flags;
 	unsigned int i;
 
+	if (unlikely(error) && vdsplex_zeroes_refused(bio, vb, error))
+		return;
 	/*
 	 * Record failures before the plexes' I/O counts drop: once they do,
 	 * remove_plex may free a plex.
@@ -793,6 +840,8 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 
 	vb->nr = 0;
 	vb->split = 0;
+	vb->zeroes_retried = false;
+	vb->client = ctx->io_client;
 	vb->counted = false;
 	vb->whole_discard = false;
 	vb->region = off >> vol->region_shift;
@@ -822,6 +871,7 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 		else
 			vdsplex_add_dest(vb, vb->nr++, leg, off, count);
 	}
+	vb->wz = zeroes ? vb->nr : 0;
 	if (n) {
 		vb->split = vb->nr;
 		for (i = 0; i < n; i++)
@@ -973,6 +1023,54 @@ void vdsplex_retry_reads(struct vdsplex_volume *vol)
 			bio->bi_status = BLK_STS_IOERR;
 			bio_endio(bio);
 		}
+	}
+}
+
+/**
+ * vdsplex_retry_zeroes() - write zero pages to the plexes that refused a
+ * WRITE_ZEROES (vdsplex_zeroes_refused()), then complete the write.
+ * @vol: the volume.
+ *
+ * Context: process (vol->retry_work); waits for the writes.
+ */
+void vdsplex_retry_zeroes(struct vdsplex_volume *vol)
+{
+	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
+	unsigned int i, n, pos[VDSPLEX_MAX_PLEXES];
+	struct bio_list bios;
+	unsigned long flags;
+	struct bio *bio;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	bios = vol->zeroes_retry;
+	bio_list_init(&vol->zeroes_retry);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	while ((bio = bio_list_pop(&bios))) {
+		struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+		unsigned long error = 0, errors;
+		struct dm_io_request req = {
+			.bi_opf = REQ_OP_WRITE |
+				  (vdsplex_write_opf(bio) & ~REQ_OP_MASK),
+			.mem.type = DM_IO_PAGE_LIST,
+			.mem.ptr.pl = &vdsplex_zero_pages,
+			.client = vb->client,
+		};
+
+		for (n = 0, i = 0; i < vb->nr; i++)
+			if (vb->refused & BIT(i)) {
+				pos[n] = i;
+				where[n++] = vb->where[i];
+			}
+		DMWARN_LIMIT("%s: a plex refused WRITE_ZEROES at sector %llu: zero pages written instead",
+			     dm_device_name(vol->md),
+			     (unsigned long long)where[0].sector);
+		if (dm_io(&req, n, where, &error, IOPRIO_DEFAULT))
+			error = GENMASK(n - 1, 0);
+		errors = atomic_long_read(&vb->errors);
+		for (i = 0; i < n; i++)
+			if (error & BIT(i))
+				errors |= BIT(pos[i]);
+		vdsplex_write_done(errors, bio);
 	}
 }
 

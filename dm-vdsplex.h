@@ -243,7 +243,10 @@ struct vdsplex_plex {
  *	copying them.
  * @read_retry: reads that failed, to be sent to another plex; protected by
  *	@state_lock.
- * @retry_work: sends them (vdsplex_retry_reads()).
+ * @zeroes_retry: WRITE_ZEROES that plexes refused as unsupported (loop on
+ *	a file system without FALLOC_FL_ZERO_RANGE): zero pages go to those
+ *	plexes instead; protected by @state_lock.
+ * @retry_work: sends both (vdsplex_retry_reads(), vdsplex_retry_zeroes()).
  */
 struct vdsplex_volume {
 	struct list_head node;
@@ -306,6 +309,7 @@ struct vdsplex_volume {
 	unsigned long *discarding;
 	atomic64_t regions_discarded;
 	struct bio_list read_retry;
+	struct bio_list zeroes_retry;
 	struct work_struct retry_work;
 };
 
@@ -497,6 +501,7 @@ void vdsplex_checkpoint(struct vdsplex_volume *vol);
 
 /* dm-vdsplex.c */
 void vdsplex_retry_reads(struct vdsplex_volume *vol);
+void vdsplex_retry_zeroes(struct vdsplex_volume *vol);
 void vdsplex_submit_deferred(struct vdsplex_ctx *ctx, struct bio_list *bios);
 int vdsplex_parse_args(struct vdsplex_args *a, unsigned int argc, char **argv,
 		       char **error);

@@ -448,8 +448,11 @@ static void vdsplex_event_work(struct work_struct *work)
 
 static void vdsplex_retry_work(struct work_struct *work)
 {
-	vdsplex_retry_reads(container_of(work, struct vdsplex_volume,
-					 retry_work));
+	struct vdsplex_volume *vol = container_of(work, struct vdsplex_volume,
+						  retry_work);
+
+	vdsplex_retry_reads(vol);
+	vdsplex_retry_zeroes(vol);
 }
 
 /**
@@ -579,6 +582,7 @@ VISIBLE_IF_KUNIT struct vdsplex_volume *vdsplex_volume_alloc(sector_t len,
 	bio_list_init(&vol->deferred);
 	bio_list_init(&vol->held);
 	bio_list_init(&vol->read_retry);
+	bio_list_init(&vol->zeroes_retry);
 	INIT_WORK(&vol->retry_work, vdsplex_retry_work);
 	atomic64_set(&vol->fg_ios, 0);
 	return vol;
