@@ -509,6 +509,9 @@ int vdsplex_check_overlap(const dev_t *devt, const sector_t *offset,
 			  unsigned int nr, sector_t len, unsigned int *first,
 			  unsigned int *second);
 char *vdsplex_errorf(const char *fmt, ...) __printf(1, 2);
+
+/* vdsplex-control.c */
+bool vdsplex_devno_valid(u32 major, u32 minor);
 char *vdsplex_check_leg(struct dm_target *ti, unsigned int i,
 			const char *path, struct block_device *bdev,
 			sector_t offset, dev_t self, unsigned int vol_lbs);
@@ -529,7 +532,6 @@ struct vdsplex_extent;
 struct vdsplex_ioc_query_plexes;
 struct vdsplex_ioc_plex;
 struct vdsplex_ioc_open_async;
-bool vdsplex_devno_valid(u32 major, u32 minor);
 bool vdsplex_ioc_version_valid(const struct vdsplex_ioc_version *v);
 bool vdsplex_ioc_add_plex_valid(const struct vdsplex_ioc_add_plex *a);
 bool vdsplex_extent_valid(const struct vdsplex_extent *e);

@@ -36,7 +36,7 @@
  * Context: any.
  * Return: true when it fits a dev_t and is not 0:0.
  */
-VISIBLE_IF_KUNIT bool vdsplex_devno_valid(u32 major, u32 minor)
+bool vdsplex_devno_valid(u32 major, u32 minor)
 {
 	return major < (1U << (32 - MINORBITS)) && minor <= MINORMASK &&
 	       (major || minor);

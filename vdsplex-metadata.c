@@ -199,6 +199,7 @@ int vdsplex_md_super_decode(const void *block, struct vdsplex_md_super *sb,
 		return -EINVAL;
 	}
 	if (!sb->volume_sectors ||
+	    sb->volume_sectors > U64_MAX - sb->region_size ||
 	    sb->nr_regions != vdsplex_nr_regions(sb->volume_sectors,
 						 sb->region_size)) {
 		*error = vdsplex_errorf(SB ": %llu regions do not cover %llu sectors of %u",
@@ -207,7 +208,9 @@ int vdsplex_md_super_decode(const void *block, struct vdsplex_md_super *sb,
 		return -EINVAL;
 	}
 	vdsplex_md_layout(sb->nr_regions, &l);
-	if (sb->bitmap_blocks != l.bitmap_blocks) {
+	if (sb->bitmap_blocks != l.bitmap_blocks ||
+	    DIV_ROUND_UP_ULL(sb->nr_regions, VDSPLEX_MD_BITS_PER_BLOCK) >
+	    U32_MAX) {
 		*error = vdsplex_errorf(SB ": %u bitmap blocks, %llu regions need %u",
 					sb->bitmap_blocks, sb->nr_regions,
 					l.bitmap_blocks);
@@ -218,7 +221,12 @@ int vdsplex_md_super_decode(const void *block, struct vdsplex_md_super *sb,
 					sb->resync_cursor, sb->nr_regions);
 		return -EINVAL;
 	}
-	if (sb->nr_plexes > VDSPLEX_MD_MAX_PLEXES || !sb->next_plex_id) {
+	if (d->reserved || memchr_inv(d + 1, 0, VDSPLEX_MD_BLOCK_SIZE - sizeof(*d))) {
+		*error = SB ": reserved bytes are not zero";
+		return -EINVAL;
+	}
+	if (sb->nr_plexes > VDSPLEX_MD_MAX_PLEXES || !sb->next_plex_id ||
+	    sb->next_plex_id > VDSPLEX_MD_MAX_PLEX_ID) {
 		*error = vdsplex_errorf(SB ": %u plexes, next id %llu",
 					sb->nr_plexes, sb->next_plex_id);
 		return -EINVAL;
@@ -307,6 +315,13 @@ static char *vdsplex_md_plex_invalid(const struct vdsplex_md_plex *p,
 	if (p->checkpoint > sb->nr_regions)
 		return vdsplex_errorf("plex record %u: checkpoint %llu beyond %llu regions",
 				      slot, p->checkpoint, sb->nr_regions);
+	if (!vdsplex_devno_valid(p->dev_major, p->dev_minor))
+		return vdsplex_errorf("plex record %u: invalid device %u:%u",
+				      slot, p->dev_major, p->dev_minor);
+	if (p->read_errors > VDSPLEX_MD_MAX_ERRORS ||
+	    p->write_errors > VDSPLEX_MD_MAX_ERRORS)
+		return vdsplex_errorf("plex record %u: error counts %u/%u out of range",
+				      slot, p->read_errors, p->write_errors);
 	for (i = 0; p->identity[i]; i++)
 		if (!isgraph(p->identity[i]))
 			return vdsplex_errorf("plex record %u: identity has a character %#x",
@@ -337,6 +352,12 @@ int vdsplex_md_plexes_decode(const void *block,
 				    PT, error);
 	if (r)
 		return r;
+	if (memchr_inv(d + VDSPLEX_MD_MAX_PLEXES, 0, VDSPLEX_MD_BLOCK_SIZE -
+		       VDSPLEX_MD_HEADER_SIZE -
+		       VDSPLEX_MD_MAX_PLEXES * sizeof(*d))) {
+		*error = PT ": bytes after the records are not zero";
+		return -EINVAL;
+	}
 	memset(p, 0, VDSPLEX_MD_MAX_PLEXES * sizeof(*p));
 	for (i = 0; i < VDSPLEX_MD_MAX_PLEXES; i++) {
 		p[i].id = le64_to_cpu(d[i].id);
@@ -378,6 +399,15 @@ int vdsplex_md_plexes_decode(const void *block,
 			if (p[j].id == p[i].id) {
 				*error = vdsplex_errorf("plex records %u and %u share id %llu",
 							j, i, p[i].id);
+				return -EINVAL;
+			}
+			if (p[j].id && p[j].dev_major == p[i].dev_major &&
+			    p[j].dev_minor == p[i].dev_minor &&
+			    p[j].offset == p[i].offset) {
+				*error = vdsplex_errorf("plex records %u and %u name the same plex %u:%u at %llu",
+							j, i, p[i].dev_major,
+							p[i].dev_minor,
+							p[i].offset);
 				return -EINVAL;
 			}
 		}

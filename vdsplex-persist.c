@@ -837,6 +837,22 @@ static int vdsplex_md_read(struct vdsplex_volume *vol, struct vdsplex_md *md,
 	}
 	if (vdsplex_md_block_is_zero(block)) {
 		dm_bufio_release(buf);
+		/*
+		 * A blank device is formatted; a zeroed superblock in front of
+		 * a plex table is damage, and formatting would forget which
+		 * plexes hold the data.
+		 */
+		block = dm_bufio_read(md->bufio, 1, &buf);
+		if (IS_ERR(block)) {
+			*error = "metadata: cannot read the plex table";
+			return PTR_ERR(block);
+		}
+		r = vdsplex_md_block_is_zero(block) ? 0 : -EINVAL;
+		dm_bufio_release(buf);
+		if (r) {
+			*error = "metadata: the superblock is zeroed but the plex table is not: not formatting it";
+			return r;
+		}
 		*fresh = true;
 		r = vdsplex_md_format(vol, md);
 		if (r)

@@ -1514,6 +1514,14 @@ static const struct md_corrupt super_corrupt[] = {
 	  "33 plexes, next id 9" },
 	{ "next id 0", SB_OFF(next_plex_id), 8, 0, true, -EINVAL,
 	  "2 plexes, next id 0" },
+	{ "next id near wrap", SB_OFF(next_plex_id), 8, U64_MAX, true, -EINVAL,
+	  "2 plexes, next id 18446744073709551615" },
+	{ "sectors near wrap", SB_OFF(volume_sectors), 8, U64_MAX - 10, true,
+	  -EINVAL, "regions do not cover 18446744073709551605 sectors" },
+	{ "reserved field", SB_OFF(reserved), 4, 1, true, -EINVAL,
+	  "metadata superblock: reserved bytes are not zero" },
+	{ "byte after the superblock", sizeof(struct vdsplex_disk_super) + 100,
+	  1, 7, true, -EINVAL, "metadata superblock: reserved bytes are not zero" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(super_corrupt, super_corrupt, desc);
@@ -1549,6 +1557,8 @@ static void md_plexes_sample(struct vdsplex_md_plex *p)
 	p[0].dev_sectors = 2000000;
 	p[0].state = VDSPLEX_MD_ALIVE;
 	p[5].id = 8;
+	p[5].dev_major = 8;
+	p[5].dev_minor = 16;
 	p[5].offset = 2048;
 	p[5].state = VDSPLEX_MD_RECOVER;
 	p[5].flags = VDSPLEX_MD_PLEX_ADDED;
@@ -1607,6 +1617,17 @@ static const struct md_corrupt plexes_corrupt[] = {
 	  "plex record 7: free but not zeroed" },
 	{ "a third record", PL_OFF(9, id), 8, 4, true, -EINVAL,
 	  "plex record 9: invalid state 0" },
+	{ "minor beyond 20 bits", PL_OFF(0, dev_minor), 4, 1U << 20, true,
+	  -EINVAL, "plex record 0: invalid device 8:1048576" },
+	{ "major beyond 12 bits", PL_OFF(5, dev_major), 4, 4096, true,
+	  -EINVAL, "plex record 5: invalid device 4096:16" },
+	{ "read errors past INT_MAX", PL_OFF(5, read_errors), 4, 0x80000000U,
+	  true, -EINVAL, "plex record 5: error counts 2147483648/3 out of range" },
+	{ "the same plex twice", PL_OFF(5, offset), 8, 0, true, -EINVAL,
+	  "plex records 0 and 5 name the same plex 8:16 at 0" },
+	{ "bytes after the records", VDSPLEX_MD_HEADER_SIZE +
+	  VDSPLEX_MD_MAX_PLEXES * sizeof(struct vdsplex_disk_plex) + 10, 1, 9,
+	  true, -EINVAL, "metadata plex table: bytes after the records are not zero" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(plexes_corrupt, plexes_corrupt, desc);
