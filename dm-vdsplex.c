@@ -1061,7 +1061,7 @@ void vdsplex_retry_zeroes(struct vdsplex_volume *vol)
 				pos[n] = i;
 				where[n++] = vb->where[i];
 			}
-		DMWARN_LIMIT("%s: a plex refused WRITE_ZEROES at sector %llu: zero pages written instead",
+		DMWARN_LIMIT("%s: WRITE_ZEROES refused at sector %llu: zero pages written",
 			     dm_device_name(vol->md),
 			     (unsigned long long)where[0].sector);
 		if (dm_io(&req, n, where, &error, IOPRIO_DEFAULT))

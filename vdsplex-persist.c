@@ -850,7 +850,7 @@ static int vdsplex_md_read(struct vdsplex_volume *vol, struct vdsplex_md *md,
 		r = vdsplex_md_block_is_zero(block) ? 0 : -EINVAL;
 		dm_bufio_release(buf);
 		if (r) {
-			*error = "metadata: the superblock is zeroed but the plex table is not: not formatting it";
+			*error = "metadata: zeroed superblock before a plex table";
 			return r;
 		}
 		*fresh = true;
