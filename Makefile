@@ -46,10 +46,14 @@ tools-check:
 
 # The scenario tests' ioctl client (userspace, built on the host).
 TEST_CLIENT := .build/tests/vdsplex-ioctl
-test-client: $(TEST_CLIENT) .build/tests/log-replay tools
+test-client: $(TEST_CLIENT) .build/tests/log-replay .build/tests/vdsplex-fuzz tools
 $(TEST_CLIENT): tests/vdsplex-ioctl.c include/uapi/linux/dm-vdsplex.h
 	mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude/uapi -o $@ $<
+# The in-guest fuzzers (tests/dm/22-fuzz.sh, make check-long, make soak).
+.build/tests/vdsplex-fuzz: tests/vdsplex-fuzz.c include/uapi/linux/dm-vdsplex.h
+	mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Werror -Iinclude/uapi -pthread -o $@ $<
 # dm-log-writes replay for the power-cut scenario.
 .build/tests/log-replay: tests/log-replay.c
 	mkdir -p $(dir $@)

@@ -292,6 +292,13 @@ static long vdsplex_ctl_add_plex(void __user *ubuf)
 	a.fd = ~0U;
 	a.first_index = ~0U;
 	a.bad_extent = ~0U;
+	a.hresult = VDSPLEX_E_IO_DEVICE;
+	/* An attach must not be followed by an -EFAULT: prove it writable. */
+	if (copy_to_user(ubuf, &a, sizeof(a))) {
+		vdsplex_handle_abort(&h);
+		r = -EFAULT;
+		goto out_put;
+	}
 	hr = vdsplex_ctl_do_add(&a, ext, op);
 	if (hr == VDS_S_OK)
 		a.fd = h.fd;
@@ -454,6 +461,7 @@ static long vdsplex_ctl_open_async(void __user *ubuf)
 		return r;
 	if (!vdsplex_ioc_open_async_valid(&o))
 		return -EINVAL;
+	o.fd = ~0U;
 	vol = vdsplex_ctl_find("OPEN_ASYNC", o.vol_major, o.vol_minor);
 	if (vol) {
 		spin_lock_irqsave(&vol->state_lock, flags);

@@ -404,10 +404,9 @@ int vdsplex_md_plexes_decode(const void *block,
 			if (p[j].id && p[j].dev_major == p[i].dev_major &&
 			    p[j].dev_minor == p[i].dev_minor &&
 			    p[j].offset == p[i].offset) {
-				*error = vdsplex_errorf("plex records %u and %u: same plex %u:%u at %llu",
+				*error = vdsplex_errorf(PT ": records %u and %u: same plex %u:%u",
 							j, i, p[i].dev_major,
-							p[i].dev_minor,
-							p[i].offset);
+							p[i].dev_minor);
 				return -EINVAL;
 			}
 		}

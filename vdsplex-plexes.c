@@ -470,6 +470,12 @@ u32 __vdsplex_cancel(struct vdsplex_ctx *ctx, struct vdsplex_op *op)
 	hr = vdsplex_check_online(ctx, "cancel");
 	if (hr)
 		return hr;
+	/* A handle on another operation leaves the running one alone. */
+	spin_lock_irqsave(&vol->state_lock, flags);
+	cur = vol->op;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (op && op != cur)
+		return VDS_E_CANCEL_TOO_LATE;
 	vdsplex_resync_stop(vol);
 	spin_lock_irqsave(&vol->state_lock, flags);
 	cur = vol->op;

@@ -12,6 +12,7 @@
  */
 
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
@@ -468,6 +469,17 @@ static long vdsplex_async_ioctl(struct file *file, unsigned int cmd,
 	case VDSPLEX_ASYNC_WAIT:
 		return vdsplex_async_wait(op, ubuf);
 	case VDSPLEX_ASYNC_CANCEL:
+		/*
+		 * Query, wait, read and poll are for any holder (a monitor may
+		 * be handed the fd); a cancel detaches plexes, as the cancel
+		 * message does, so it needs the caller's CAP_SYS_ADMIN now and
+		 * a handle opened for writing, as pidfd_send_signal() checks
+		 * the sender rather than the fd.
+		 */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
 		return vdsplex_async_cancel(op, ubuf);
 	default:
 		return -ENOTTY;

@@ -11,11 +11,18 @@
  *   vdsplex-ioctl remove VOL INDEX
  *   vdsplex-ioctl identity VOL INDEX NAME
  *   vdsplex-ioctl badstructs VOL DEV
+ *   vdsplex-ioctl leakcheck VOL
  *
  * VOL and DEV: MAJOR:MINOR or a block device path.  EXT: DEV[@OFFSET][=ID].
  * ACTIONs on the handle, in order: --watch (poll + read until it ends,
  * checking the percent), --cancel-at PCT, --cancel, --wait [MS], --status,
- * --fdinfo, --sleep S, --close.
+ * --fdinfo, --sleep S (fractions too), --close, --drop-cap (CAP_SYS_ADMIN
+ * leaves the effective set: the handle is used as by a monitor it was
+ * handed to).
+ *
+ * leakcheck: every struct the kernel writes back is pre-filled with 0xa5
+ * where the ABI lets the caller put anything; reserved fields, identity
+ * tails and array entries past the count must come back zero or untouched.
  *
  * Exit: 0 when every call returned 0, 1 when one failed or a check failed,
  * 2 on usage errors.
@@ -32,7 +39,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/dm-vdsplex.h>
+#include <sys/syscall.h>
 
 static int failed;
 
@@ -249,7 +258,18 @@ static void actions(int fd, int argc, char **argv)
 			if (f)
 				fclose(f);
 		} else if (!strcmp(argv[i], "--sleep") && i + 1 < argc) {
-			sleep(atoi(argv[++i]));
+			usleep((useconds_t)(atof(argv[++i]) * 1e6));
+		} else if (!strcmp(argv[i], "--drop-cap")) {
+			struct __user_cap_header_struct h = {
+				.version = _LINUX_CAPABILITY_VERSION_3,
+			};
+			struct __user_cap_data_struct d[2];
+			int rc = (int)syscall(SYS_capget, &h, d);
+
+			d[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+			if (!rc)
+				rc = (int)syscall(SYS_capset, &h, d);
+			report("drop-cap", rc, errno, 0, 0);
 		} else if (!strcmp(argv[i], "--close")) {
 			close(fd);
 			printf("closed\n");
@@ -453,6 +473,129 @@ static int cmd_badstructs(const char *vol, const char *dev)
 	return failed;
 }
 
+/* leakcheck: LEN bytes at P must be zero. */
+static void zero(const char *what, const void *p, size_t len)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (c[i]) {
+			printf("leak %s: byte %zu is 0x%02x\n", what, i, c[i]);
+			failed = 1;
+			return;
+		}
+}
+
+/* An identity: NUL-terminated and NUL-padded. */
+static void padded(const char *what, const unsigned char *id)
+{
+	size_t n = strnlen((const char *)id, VDSPLEX_IDENTITY_SIZE);
+
+	if (n == VDSPLEX_IDENTITY_SIZE) {
+		printf("leak %s: identity not terminated\n", what);
+		failed = 1;
+		return;
+	}
+	zero(what, id + n, VDSPLEX_IDENTITY_SIZE - n);
+}
+
+static int cmd_leakcheck(const char *vol)
+{
+	struct vdsplex_ioc_version v;
+	struct vdsplex_ioc_query_plexes q;
+	struct vdsplex_plex_info info[VDSPLEX_MAX_EXTENTS];
+	struct vdsplex_ioc_open_async o;
+	struct vdsplex_async_status st;
+	struct vdsplex_async_wait w;
+	unsigned char buf[2 * sizeof(st)];
+	unsigned int i, nr, n;
+	int fd = ctl(), afd, rc;
+	char what[64];
+
+	memset(&v, 0xa5, sizeof(v));
+	v.size = sizeof(v);
+	v.flags = 0;
+	memset(v.reserved, 0, sizeof(v.reserved));
+	rc = ioctl(fd, VDSPLEX_IOC_VERSION, &v);
+	report("leak version", rc, errno, 0, 0);
+	zero("version.reserved", v.reserved, sizeof(v.reserved));
+
+	memset(&q, 0xa5, sizeof(q));
+	memset(info, 0xa5, sizeof(info));
+	q.size = sizeof(q);
+	q.flags = 0;
+	parse_dev(vol, &q.vol_major, &q.vol_minor);
+	q.nr_plexes = 2;	/* room for two: the third is left alone */
+	q.plex_size = sizeof(info[0]);
+	q.plexes = (uintptr_t)info;
+	memset(q.reserved, 0, sizeof(q.reserved));
+	rc = ioctl(fd, VDSPLEX_IOC_QUERY_PLEXES, &q);
+	report("leak query", rc, errno, 1, q.hresult);
+	zero("query.reserved", q.reserved, sizeof(q.reserved));
+	nr = q.nr_plexes;
+	n = nr < 2 ? nr : 2;
+	for (i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "plex[%u].reserved", i);
+		zero(what, info[i].reserved, sizeof(info[i].reserved));
+		snprintf(what, sizeof(what), "plex[%u].identity", i);
+		padded(what, info[i].identity);
+	}
+	if (nr > 2 && ((unsigned char *)&info[2])[0] != 0xa5) {
+		printf("leak query: entry 2 written without room\n");
+		failed = 1;
+	}
+
+	memset(&o, 0xa5, sizeof(o));
+	o.size = sizeof(o);
+	o.flags = 0;
+	parse_dev(vol, &o.vol_major, &o.vol_minor);
+	memset(o.reserved, 0, sizeof(o.reserved));
+	rc = ioctl(fd, VDSPLEX_IOC_OPEN_ASYNC, &o);
+	report("leak open", rc, errno, 1, o.hresult);
+	zero("open.reserved", o.reserved, sizeof(o.reserved));
+	if (rc)
+		return failed;
+	afd = (int)o.fd;
+
+	memset(buf, 0xa5, sizeof(buf));
+	rc = (int)read(afd, buf, sizeof(buf));
+	if (rc != (int)sizeof(st)) {
+		printf("leak read: returned %d, want %zu\n", rc, sizeof(st));
+		failed = 1;
+	}
+	memcpy(&st, buf, sizeof(st));
+	zero("read.reserved", st.reserved, sizeof(st.reserved));
+	for (i = sizeof(st); i < sizeof(buf); i++)
+		if (buf[i] != 0xa5) {
+			printf("leak read: byte %u past the status written\n", i);
+			failed = 1;
+			break;
+		}
+
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	rc = ioctl(afd, VDSPLEX_ASYNC_QUERY, &st);
+	report("leak async query", rc, errno, 0, 0);
+	zero("query.reserved", st.reserved, sizeof(st.reserved));
+
+	memset(&w, 0, sizeof(w));
+	w.size = sizeof(w);
+	w.timeout_ms = VDSPLEX_WAIT_FOREVER;
+	rc = ioctl(afd, VDSPLEX_ASYNC_WAIT, &w);
+	report("leak wait", rc, errno, 1, w.hresult);
+	zero("wait.reserved", w.reserved, sizeof(w.reserved));
+	if (w.nr_plexes <= VDSPLEX_MAX_EXTENTS) {
+		zero("wait.plex_id tail", w.plex_id + w.nr_plexes,
+		     (VDSPLEX_MAX_EXTENTS - w.nr_plexes) * sizeof(w.plex_id[0]));
+		zero("wait.plex_index tail", w.plex_index + w.nr_plexes,
+		     (VDSPLEX_MAX_EXTENTS - w.nr_plexes) * sizeof(w.plex_index[0]));
+	}
+	close(afd);
+	printf("leakcheck %s: %u plexes, done\n", failed ? "failed" : "ok", nr);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -479,6 +622,8 @@ int main(int argc, char **argv)
 		return cmd_plex(argv[2], argv[3], argv[4]);
 	if (!strcmp(argv[1], "badstructs") && argc == 4)
 		return cmd_badstructs(argv[2], argv[3]);
+	if (!strcmp(argv[1], "leakcheck") && argc == 3)
+		return cmd_leakcheck(argv[2]);
 	usage();
 	return 2;
 }

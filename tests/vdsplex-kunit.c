@@ -1624,7 +1624,7 @@ static const struct md_corrupt plexes_corrupt[] = {
 	{ "read errors past INT_MAX", PL_OFF(5, read_errors), 4, 0x80000000U,
 	  true, -EINVAL, "plex record 5: error counts 2147483648/3 out of range" },
 	{ "the same plex twice", PL_OFF(5, offset), 8, 0, true, -EINVAL,
-	  "plex records 0 and 5: same plex 8:16 at 0" },
+	  "records 0 and 5: same plex 8:16" },
 	{ "bytes after the records", VDSPLEX_MD_HEADER_SIZE +
 	  VDSPLEX_MD_MAX_PLEXES * sizeof(struct vdsplex_disk_plex) + 10, 1, 9,
 	  true, -EINVAL, "metadata plex table: bytes after the records are not zero" },
