@@ -500,6 +500,13 @@ static int vdsplex_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ctx->rate_set = a->rate_set;
 	ctx->resync_rate = a->resync_rate;
 	ctx->nosync = a->nosync;
+	/* Bitmaps are kept in memory: bound them before allocating any. */
+	if (vdsplex_nr_regions(ti->len, a->region_size) > VDSPLEX_MAX_REGIONS) {
+		ti->error = vdsplex_errorf("region_size %u: too small, over %llu regions",
+					   a->region_size, VDSPLEX_MAX_REGIONS);
+		r = -EINVAL;
+		goto bad;
+	}
 
 	vol = vdsplex_volume_get(dm_table_get_md(ti->table), ti->len,
 				 a->region_size, &ti->error);

@@ -55,6 +55,7 @@ struct vdsplex_md;
 #define VDSPLEX_MAX_PLEXES		32
 #define VDSPLEX_MIN_REGION_SIZE		8		/* sectors: 4 KiB */
 #define VDSPLEX_MAX_REGION_SIZE		2097152U	/* sectors: 1 GiB */
+#define VDSPLEX_MAX_REGIONS		BIT_ULL(28)	/* 32 MiB a bitmap */
 #define VDSPLEX_IDENTITY_LEN		64
 #define VDSPLEX_INFLIGHT_BUCKETS	256	/* power of two */
 #define VDSPLEX_NO_REGION		U64_MAX
