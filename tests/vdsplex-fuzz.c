@@ -350,11 +350,49 @@ static uint64_t dev_sectors(const char *path)
 	return bytes >> 9;
 }
 
+/* A table line the ctr should accept: distinct plexes, right counts. */
+static void good_line(char *line, size_t n, uint64_t *len)
+{
+	unsigned int plexes = 1 + below(nr_devs < 4 ? nr_devs : 4), i;
+	unsigned int first = below(nr_devs);
+	size_t l;
+
+	*len = dev_sectors(devs[0]);
+	snprintf(line, n, "%s %s %u", chance(50) ? "-" : meta_dev,
+		 (const char *[]){"8", "64", "2048", "128"}[below(4)], plexes);
+	for (i = 0; i < plexes; i++) {
+		l = strlen(line);
+		snprintf(line + l, n - l, " %s 0", devs[(first + i) % nr_devs]);
+	}
+	l = strlen(line);
+	switch (below(4)) {
+	case 0:
+		snprintf(line + l, n - l, " 1 nosync");
+		break;
+	case 1:
+		snprintf(line + l, n - l, " 3 nosync resync_rate %u", below(100000));
+		break;
+	case 2:
+		snprintf(line + l, n - l, " 2 read_policy %s",
+			 (const char *[]){"round_robin", "least_pending", "primary"}[below(3)]);
+		break;
+	default:
+		break;
+	}
+}
+
 static void table_line(char *line, size_t n, uint64_t *len)
 {
 	unsigned int plexes, i, opts, args, k;
 	uint64_t size = nr_devs ? dev_sectors(devs[0]) : 2048;
 	size_t l;
+
+	if (nr_devs && meta_dev && chance(40)) {
+		good_line(line, n, len);
+		if (chance(30))
+			mutate_tokens(line, n);
+		return;
+	}
 
 	plexes = chance(90) ? 1 + below(4) : below(40);
 	snprintf(line, n, "%s %s %s",

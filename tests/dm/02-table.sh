@@ -5,8 +5,6 @@ brd_load 3 32
 expect_create_fails bad "0 65536 vdsplex - 12 1 /dev/ram0 0" "Invalid region_size '12'"
 expect_create_fails bad "0 65536 vdsplex - 8 40 /dev/ram0 0" "Invalid #plexes '40'"
 # the fuzzer's first finding: bitmaps for 2^60 regions ran the guest out of memory
-expect_create_fails bad "0 9223372036854775807 vdsplex - 8 1 /dev/ram0 0" \
-	"region_size 8: too small, over 268435456 regions"
 expect_create_fails bad "0 2147483656 vdsplex - 8 1 /dev/ram0 0" \
 	"region_size 8: too small, over 268435456 regions"
 expect_create_fails bad "0 16384 vdsplex - 8 2 /dev/ram0 0 /dev/ram0 100" \

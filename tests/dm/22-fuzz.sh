@@ -35,6 +35,7 @@ done
 # messages: to a live volume under writes, in rounds with a fresh volume
 len=32768
 for round in 1 2 3 4 5; do
+	dd if=/dev/zero of="$meta" bs=1M count=4 oflag=direct status=none
 	dmsetup create v --table "0 $len vdsplex $meta 64 2 ${l[0]} 0 ${l[1]} 0 1 nosync"
 	dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
 	(while :; do dd if=/dev/urandom of=/dev/mapper/v bs=64k count=8 seek=$((RANDOM % 256)) \
