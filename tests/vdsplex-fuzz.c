@@ -742,7 +742,7 @@ static void fuzz_one_ioctl(void)
 		((uint32_t *)p)[3] = rnd_u32(vol_minor);
 	}
 	if (chance(10))	/* a reserved field (the last 16 bytes) */
-		((uint64_t *)((char *)p + sz))[-1 - below(2)] = rnd() | 1;
+		((uint64_t *)((char *)p + sz))[-1 - (int)below(2)] = rnd() | 1;
 	switch (which) {
 	case 1: case 2: {
 		struct vdsplex_ioc_add_plex *a = p;
