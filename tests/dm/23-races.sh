@@ -122,7 +122,7 @@ for ((i = 0; i < N; i++)); do
 		dmsetup load v --table "0 $len vdsplex $(table_of v)"
 		want=ok
 	else
-		dmsetup load v --table "$base 1 resync_rate 0"
+		dmsetup load v --table "$base 2 resync_rate 0"
 		want=gone
 	fi
 	dmsetup suspend v
@@ -292,9 +292,14 @@ dmsetup remove dust1
 for ((i = 0; i < N; i++)); do
 	dmsetup create x --table "0 $len vdsplex - 128 1 /dev/ram4 0 1 nosync"
 	dmsetup message x 0 resync_rate 4096
-	"$IOCTL" add "$(devno /dev/mapper/x)" /dev/ram5 --sleep 1 --wait >/tmp/addx.out 2>&1 &
+	"$IOCTL" add "$(devno /dev/mapper/x)" /dev/ram5 --wait --sleep 3 >/tmp/addx.out 2>&1 &
 	addpid=$!
-	sleep 0.3
+	# until the AddPlex runs (the client may take a while to start)
+	for ((k = 0; k < 60; k++)); do
+		case "$(health x)" in *a*) break ;; esac
+		sleep 0.2
+	done
+	nap
 	dmsetup remove x
 	if rmmod dm_vdsplex 2>/dev/null; then
 		fail "rmmod succeeded while an async handle was open"
