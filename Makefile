@@ -8,13 +8,17 @@
 #                        and bash completion (DESTDIR, PREFIX=/usr/local)
 #   make check           every test: builds, checkpatch, sparse, KUnit and dm
 #                        scenarios in QEMU guests; ends "N passed, N failed"
-#   make check-long      the longer suites (fault scenarios); same summary line
+#   make check-long      the longer suites (fault scenarios, the in-guest fuzzers
+#                        and the race loops at length); same summary line
 #   make demo            boot a guest and show a mirrored volume at work
 #   make kernel          build (once) the cached debug test kernel
 #   make compare         the fault scenarios against vdsplex, dm mirror and dm
 #                        raid1 on the debug kernel (it has dm-dust): results/faults.md
 #   make fuzz            the host-side fuzzers of the CLI's parsers (libFuzzer,
 #                        FUZZ_SECONDS each, default 60)
+#   make soak            SOAK_SECONDS (default 1800) of fio verify load under
+#                        AddPlex/cancel/remove/fail/readd cycles and injected
+#                        faults on the debug kernel; a verdict and counts
 #   make bench           vdsplex against dm linear, dm mirror and md raid1 on
 #                        Debian's stock 6.12 kernel (about 25 minutes):
 #                        results/bench/bench.md, bench.json, bench.png
@@ -24,7 +28,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
 .PHONY: all modules install modules_install clean check check-quick check-long demo kernel \
-	test-client compare bench fuzz tools tools-check
+	test-client compare bench fuzz soak tools tools-check
 
 all: modules tools
 
@@ -84,6 +88,9 @@ kernel:
 
 bench:
 	scripts/bench
+
+soak:
+	scripts/soak
 
 fuzz:
 	scripts/deps

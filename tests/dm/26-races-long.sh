@@ -1,0 +1,5 @@
+# smoke: no
+# long: yes
+# make check-long: every race of 23-races looped 20 times.
+RACE_N=${RACE_N:-20}
+. "$VDSPLEX_ROOT/tests/dm/23-races.sh"
