@@ -18,6 +18,12 @@
  *	sizes, flags, reserved fields, counts, pointers (NULL, unmapped,
  *	straddling a guard page), bogus major/minor, and async fds closed
  *	while another thread waits on them.  VOLDEV: the volume's node.
+ *   vdsplex-fuzz metadata SEED N META DEV0 DEV1
+ *	a volume on DEV0 and DEV1 with its metadata on META is created and
+ *	removed cleanly; then N times: its metadata image is mutated (fields
+ *	of the superblock and plex records, bitmap bytes, anywhere; with the
+ *	checksums recomputed nine times in ten), written back and the volume
+ *	activated from it, queried and removed.
  *
  * Prints one summary line per run:
  *   fuzz MODE: N executions, A accepted, R refused, F findings
@@ -848,10 +854,151 @@ static void fuzz_ioctl(const char *voldev, unsigned long n)
 	close(ctl_fd);
 }
 
+/* ---- metadata -------------------------------------------------------- */
+
+#define MD_BLOCK	4096
+#define MD_BLOCKS	36	/* 2 + 34 bitmap blocks: up to 32640 regions */
+
+static uint32_t crc32c(uint32_t crc, const unsigned char *s, size_t n)
+{
+	static uint32_t table[256];
+	uint32_t i, k, c;
+
+	if (!table[1])
+		for (i = 0; i < 256; i++) {
+			for (c = i, k = 0; k < 8; k++)
+				c = (c >> 1) ^ (c & 1 ? 0x82f63b78U : 0);
+			table[i] = c;
+		}
+	while (n--)
+		crc = (crc >> 8) ^ table[(crc ^ *s++) & 0xff];
+	return crc;
+}
+
+/* vdsplex_md_seal()'s checksum: crc32c from byte 4 on, xor "vdsp". */
+static void md_reseal(unsigned char *blk)
+{
+	uint32_t c = crc32c(~0U, blk + 4, MD_BLOCK - 4) ^ 0x76647370U;
+
+	memcpy(blk, &c, 4);	/* little-endian hosts */
+}
+
+static void md_io(const char *dev, unsigned char *img, int write)
+{
+	int fd = open(dev, (write ? O_WRONLY : O_RDONLY) | O_DIRECT | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0) {
+		perror(dev);
+		exit(1);
+	}
+	r = write ? pwrite(fd, img, MD_BLOCK * MD_BLOCKS, 0) :
+		    pread(fd, img, MD_BLOCK * MD_BLOCKS, 0);
+	if (r != MD_BLOCK * MD_BLOCKS) {
+		fprintf(stderr, "vdsplex-fuzz: %s %s: %zd\n", write ? "write" : "read", dev, r);
+		exit(1);
+	}
+	close(fd);
+}
+
+static void md_mutate(unsigned char *img)
+{
+	static const uint64_t vals[] = {
+		0, 1, 2, 4, 8, 31, 32, 33, 255, 0x7fffffff, 0x80000000, 0xffffffff,
+		1ULL << 48, ~0ULL, 0x8000000000000000ULL,
+	};
+	unsigned int edits = 1 + below(6), i;
+
+	for (i = 0; i < edits; i++) {
+		size_t off;
+		uint64_t v;
+
+		switch (below(4)) {
+		case 0:	/* a superblock field */
+			off = 16 + below(80);
+			break;
+		case 1:	/* a field of one of the first plex records */
+			off = MD_BLOCK + 16 + below(3) * 120 + below(120);
+			break;
+		case 2:	/* bitmap bytes */
+			off = 2 * MD_BLOCK + below(MD_BLOCK * (MD_BLOCKS - 2));
+			break;
+		default:
+			off = below(MD_BLOCK * MD_BLOCKS);
+			break;
+		}
+		off &= chance(70) ? ~(size_t)3 : ~(size_t)0;
+		v = chance(60) ? vals[below(sizeof(vals) / sizeof(vals[0]))] : rnd();
+		if (off + 8 <= MD_BLOCK * MD_BLOCKS && chance(70))
+			memcpy(img + off, &v, chance(50) ? 4 : 8);
+		else
+			img[off] = (unsigned char)v;
+	}
+	if (chance(90))
+		for (i = 0; i < MD_BLOCKS; i++)
+			md_reseal(img + (size_t)i * MD_BLOCK);
+}
+
+static void fuzz_metadata(const char *meta, const char *d0, const char *d1,
+			  unsigned long n)
+{
+	unsigned char *good, *img;
+	char line[512], st[1024];
+	uint64_t len = dev_sectors(d0);
+	int r;
+
+	if (len > dev_sectors(d1))
+		len = dev_sectors(d1);
+	len &= ~(uint64_t)127;
+	if (posix_memalign((void **)&good, MD_BLOCK, MD_BLOCK * MD_BLOCKS) ||
+	    posix_memalign((void **)&img, MD_BLOCK, MD_BLOCK * MD_BLOCKS))
+		exit(1);
+	/* a valid image: format, activate, remove cleanly */
+	memset(good, 0, MD_BLOCK * MD_BLOCKS);
+	md_io(meta, good, 1);
+	snprintf(line, sizeof(line), "%s 128 2 %s 0 %s 0", meta, d0, d1);
+	dm_simple(DM_DEV_REMOVE, SCRATCH, 0);
+	if (dm_simple(DM_DEV_CREATE, SCRATCH, 0) || dm_load(SCRATCH, len, line) ||
+	    dm_simple(DM_DEV_SUSPEND, SCRATCH, 0)) {
+		fprintf(stderr, "vdsplex-fuzz: cannot build the valid image\n");
+		exit(1);
+	}
+	/* a plex missing some regions gives the bitmaps content */
+	dm_message(SCRATCH, "fail_plex 1");
+	dm_message(SCRATCH, "readd_plex 1");
+	dm_simple(DM_DEV_REMOVE, SCRATCH, 0);
+	md_io(meta, good, 0);
+	while (n--) {
+		memcpy(img, good, MD_BLOCK * MD_BLOCKS);
+		md_mutate(img);
+		md_io(meta, img, 1);
+		execs++;
+		if ((r = dm_simple(DM_DEV_CREATE, SCRATCH, 0))) {
+			finding("create: %s", strerrorname_np(-r));
+			return;
+		}
+		r = dm_load(SCRATCH, len, line);
+		if (r) {
+			refused++;
+			if (r != -EINVAL && r != -EILSEQ && r != -ENOMEM && r != -EIO)
+				finding("metadata image refused with %s", strerrorname_np(-r));
+		} else {
+			accepted++;
+			if (!dm_simple(DM_DEV_SUSPEND, SCRATCH, 0) &&
+			    (dm_status(SCRATCH, st, sizeof(st)) || atoi(st) != 2))
+				finding("status of a volume from mutated metadata: '%s'", st);
+		}
+		if ((r = dm_simple(DM_DEV_REMOVE, SCRATCH, 0)))
+			finding("remove: %s", strerrorname_np(-r));
+	}
+	free(good);
+	free(img);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: vdsplex-fuzz table SEED N META DEV... | message SEED N VOLUME DEV...\n"
-		"       | ioctl SEED N VOLDEV DEV...\n");
+		"       | ioctl SEED N VOLDEV DEV... | metadata SEED N META DEV0 DEV1\n");
 	exit(2);
 }
 
@@ -873,6 +1020,8 @@ int main(int argc, char **argv)
 		devs = argv + 5;
 		nr_devs = (unsigned int)(argc - 5);
 		fuzz_message(argv[4], n);
+	} else if (!strcmp(argv[1], "metadata") && argc == 7) {
+		fuzz_metadata(argv[4], argv[5], argv[6], n);
 	} else if (!strcmp(argv[1], "ioctl")) {
 		devs = argv + 5;
 		nr_devs = (unsigned int)(argc - 5);

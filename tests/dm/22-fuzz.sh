@@ -1,6 +1,7 @@
 # smoke: no
 # The in-guest fuzzers (tests/vdsplex-fuzz.c) on the debug kernel: table
-# lines, messages to a live volume and control/async ioctls.  The runner
+# lines, messages to a live volume, mutated metadata images activated, and
+# control/async ioctls.  The runner
 # fails the scenario on any BUG/WARNING/lockdep report or kmemleak finding;
 # here: no userspace-visible finding, nothing left behind, and the volumes
 # still serve verified I/O.  FUZZ_N scales the executions (make check-long
@@ -49,6 +50,10 @@ for round in 1 2 3 4 5; do
 	dmsetup status v >/dev/null || fail "status after the message fuzzer"
 	dmsetup remove v || fail "remove after the message fuzzer"
 done
+
+# metadata: a valid image mutated (checksums mostly recomputed) and activated
+run_fuzz metadata "$SEED" "$((N / 3))" "$meta" "${l[0]}" "${l[1]}"
+dmsetup info vdsplex-fuzz >/dev/null 2>&1 && fail "the metadata fuzzer left its device behind"
 
 # ioctls: on a live volume with spare devices to attach
 dmsetup create v --table "0 $len vdsplex - 64 2 ${l[0]} 0 ${l[1]} 0 1 nosync"
