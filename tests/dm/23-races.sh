@@ -19,37 +19,12 @@ vol=$(devno /dev/mapper/v)
 dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
 declare -A rounds
 
-# nap: up to a second, random.
-nap() { sleep "0.$((RANDOM % 10))$((RANDOM % 10))"; }
 # rate: a random cap (1-4 s for the 16 MiB) or adaptive.
 rate() {
 	case $((RANDOM % 3)) in
 	0) dmsetup message v 0 resync_rate adaptive ;;
 	*) dmsetup message v 0 resync_rate $((4096 * (1 + RANDOM % 4))) ;;
 	esac
-}
-
-# The load: fio verify runs, one after another, until load_stop; each
-# writes 8 MiB at random and reads it back checked (crc32c).
-load_start() {
-	rm -f /tmp/load.stop /tmp/load.failed
-	(
-		s=1
-		while [ ! -e /tmp/load.stop ]; do
-			fio --name=load --filename=/dev/mapper/v --size=8M --offset=$(((s % 2) * 8))M \
-				--rw=randwrite --bs=4k --iodepth=8 --ioengine=libaio --direct=1 \
-				--verify=crc32c --do_verify=1 --number_ios=600 --randseed=$s \
-				--output=/tmp/load.out >/dev/null 2>&1 ||
-				{ cp /tmp/load.out /tmp/load.failed; break; }
-			s=$((s + 1))
-		done
-	) &
-	loadpid=$!
-}
-load_stop() {
-	touch /tmp/load.stop
-	wait $loadpid || true
-	[ ! -e /tmp/load.failed ] || { cat /tmp/load.failed; fail "fio verify failed during '$1'"; }
 }
 
 # v's plexes as DEV:OFFSET (ram disks and e1) for plexes_equal.
@@ -68,7 +43,7 @@ plex_devs() {
 # settle NAME: the race's end: load stopped, resync done, all plexes alive
 # and equal.
 settle() {
-	load_stop "$1"
+	load_stop "'$1'"
 	dmsetup message v 0 resync_rate adaptive
 	wait_idle v 300
 	case "$(health v)" in *D*) fail "a plex is dead after '$1': $(health v)" ;; esac
@@ -96,7 +71,7 @@ add_outcome() {
 }
 
 # 1. AddPlex vs suspend/resume
-load_start
+load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	rate
 	ioctl_expect VDS_S_OK add "$vol" /dev/ram2 --close >/dev/null
@@ -112,7 +87,7 @@ settle "addplex vs suspend/resume"
 back_to_two
 
 # 2. AddPlex vs table reload (the same table, or one without the new plex)
-load_start
+load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	rate
 	"$IOCTL" add "$vol" /dev/ram2 --wait >/tmp/add.out 2>&1 &
@@ -142,7 +117,7 @@ settle "addplex vs reload"
 back_to_two
 
 # 3. AddPlex vs remove_plex (of the new plex, or of an old one)
-load_start
+load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	rate
 	"$IOCTL" add "$vol" /dev/ram2 --wait >/tmp/add.out 2>&1 &
@@ -169,7 +144,7 @@ back_to_two
 
 # 4. AddPlex vs dmsetup remove (a second volume w; the load stays on v)
 # 6b. and two AddPlex calls at once on two volumes
-load_start
+load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	dmsetup create w --table "0 $len vdsplex - 128 1 /dev/ram4 0 1 nosync"
 	dmsetup message w 0 resync_rate $((4096 * (1 + RANDOM % 4)))
@@ -190,7 +165,7 @@ settle "addplex vs dmsetup remove"
 back_to_two
 
 # 6a. two AddPlex calls at once on one volume: one runs, one is refused
-load_start
+load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	dmsetup message v 0 resync_rate 4096
 	d3=/dev/ram3
@@ -212,7 +187,7 @@ settle "two addplex at once"
 back_to_two
 
 # 7. cancel vs completion; 8. closing the handle vs completion
-load_start
+load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	dmsetup message v 0 resync_rate adaptive
 	out=$(ioctl_expect VDS_S_OK add "$vol" /dev/ram2 --cancel-at $((90 + RANDOM % 10)) --wait)
@@ -240,7 +215,7 @@ swap_e1() {
 	dmsetup load e1 --table "0 $len $1"
 	dmsetup resume e1
 }
-load_start
+load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	dmsetup message v 0 fail_plex 1
 	nap
@@ -262,7 +237,6 @@ settle "readd vs new failure"
 
 # 9. read repair vs resync of the same region: plex 1 is dust with bad
 # blocks in region 10, read there while an AddPlex copies it.
-load_stop_dummy=1
 dmsetup remove v
 dmsetup create dust1 --table "0 $len dust /dev/ram1 0 512"
 for ((i = 0; i < N; i++)); do
