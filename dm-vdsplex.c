@@ -727,6 +727,12 @@ static struct page_list vdsplex_zero_pages = {
 	.next = &vdsplex_zero_pages,
 };
 
+/* A WRITE_ZEROES's flags on the write of zero pages standing in for it. */
+static blk_opf_t vdsplex_zero_pages_opf(blk_opf_t opf)
+{
+	return REQ_OP_WRITE | (opf & ~(REQ_OP_MASK | REQ_NOUNMAP));
+}
+
 static void vdsplex_zeroes_part_done(struct bio *bio, unsigned long error)
 {
 	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
@@ -757,7 +763,7 @@ static void vdsplex_write_zeroes_split(struct dm_io_request *req,
 
 	atomic_long_set(&vb->errors, 0);
 	atomic_set(&vb->parts, vb->split ? 2 : 1);
-	zreq.bi_opf = REQ_OP_WRITE | (req->bi_opf & ~REQ_OP_MASK);
+	zreq.bi_opf = vdsplex_zero_pages_opf(req->bi_opf);
 	zreq.mem.type = DM_IO_PAGE_LIST;
 	zreq.mem.offset = 0;
 	zreq.mem.ptr.pl = &vdsplex_zero_pages;
@@ -1056,8 +1062,7 @@ void vdsplex_retry_zeroes(struct vdsplex_volume *vol)
 		struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
 		unsigned long error = 0, errors;
 		struct dm_io_request req = {
-			.bi_opf = REQ_OP_WRITE |
-				  (vdsplex_write_opf(bio) & ~REQ_OP_MASK),
+			.bi_opf = vdsplex_zero_pages_opf(vdsplex_write_opf(bio)),
 			.mem.type = DM_IO_PAGE_LIST,
 			.mem.ptr.pl = &vdsplex_zero_pages,
 			.client = vb->client,
