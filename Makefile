@@ -6,6 +6,11 @@
 #                        and the CLI, tools/vdsplex/vdsplex
 #   make install         install the module (and depmod), the CLI, its man page
 #                        and bash completion (DESTDIR, PREFIX=/usr/local)
+#   make dkms-install    the module's source to /usr/src/vdsplex-VERSION and
+#                        DKMS builds it for every installed kernel
+#                        (make dkms-uninstall removes it)
+#   make deb             Debian packages vdsplex-dkms and vdsplex-tools
+#                        (dpkg-buildpackage): results/deb/
 #   make check           every test: builds, checkpatch, sparse, KUnit and dm
 #                        scenarios in QEMU guests; ends "N passed, N failed"
 #   make check-long      the longer suites (fault scenarios, the in-guest fuzzers
@@ -28,7 +33,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(CURDIR)
 
 .PHONY: all modules install modules_install clean check check-quick check-long demo kernel \
-	test-client compare bench fuzz soak tools tools-check
+	test-client compare bench fuzz soak tools tools-check dkms-source dkms-install \
+	dkms-uninstall deb
 
 all: modules tools
 
@@ -41,6 +47,25 @@ modules_install:
 
 install: modules_install
 	$(MAKE) -C tools/vdsplex install DESTDIR=$(DESTDIR) PREFIX=$(or $(PREFIX),/usr/local)
+
+# DKMS (dkms.conf): the sources Kbuild needs, under /usr/src.
+VDSPLEX_VERSION ?= $(shell sed -n 's/^\#define VDSPLEX_VERSION_\(MAJOR\|MINOR\|PATCH\)[[:space:]]*//p' \
+	dm-vdsplex.h | paste -sd.)
+DKMS_DIR = $(DESTDIR)/usr/src/vdsplex-$(VDSPLEX_VERSION)
+DKMS_FILES := Kbuild $(wildcard *.c *.h) async/vdsplex-async.c async/vdsplex-async.h \
+	include/uapi/linux/dm-vdsplex.h tests/vdsplex-kunit.c
+dkms-source:
+	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_DIR)/$$f; done
+	sed 's/#MODULE_VERSION#/$(VDSPLEX_VERSION)/' dkms.conf >$(DKMS_DIR)/dkms.conf
+dkms-install: dkms-source
+	dkms add -m vdsplex -v $(VDSPLEX_VERSION)
+	dkms build -m vdsplex -v $(VDSPLEX_VERSION)
+	dkms install -m vdsplex -v $(VDSPLEX_VERSION)
+dkms-uninstall:
+	dkms remove -m vdsplex -v $(VDSPLEX_VERSION) --all
+	rm -rf $(DKMS_DIR)
+deb:
+	scripts/deb
 
 # The administrator's CLI (SPEC §8) and its host-side unit tests (cmocka).
 tools:
