@@ -65,7 +65,7 @@ dkms-uninstall:
 	dkms remove -m vdsplex -v $(VDSPLEX_VERSION) --all
 	rm -rf $(DKMS_DIR)
 deb:
-	scripts/deb
+	scripts/deb $(if $(NO_GUEST),--no-guest)
 
 # The administrator's CLI (SPEC §8) and its host-side unit tests (cmocka).
 tools:
