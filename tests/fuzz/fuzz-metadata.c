@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer harness for the module's metadata decoder (vdsplex-metadata.c,
- * compiled unchanged against tests/fuzz/kshim): hostile superblock and plex
+ * compiled unchanged against tools/kshim): hostile superblock and plex
  * table blocks.
  *
  * Input: byte 0 picks the mode.  Even: the rest is the two blocks as read
@@ -17,28 +17,6 @@
 
 #include "dm-vdsplex.h"
 #include "vdsplex-metadata.h"
-
-static char errbuf[512];
-
-char *vdsplex_errorf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
-	va_end(ap);
-	return errbuf;
-}
-
-u64 vdsplex_nr_regions(sector_t len, u32 region_size)
-{
-	return div_u64(len + region_size - 1, region_size);
-}
-
-bool vdsplex_devno_valid(u32 major, u32 minor)
-{
-	return major < (1U << 12) && minor <= 0xfffff && (major || minor);
-}
 
 #define CHECK(c) do { \
 	if (!(c)) { \

@@ -116,6 +116,14 @@ static const struct command commands[] = {
 	  "Detaches the in-sync plex INDEX, freezing a mounted filesystem around the\n"
 	  "split, and maps its data as the linear device NEW_NAME (1 to 127\n"
 	  "characters, no '/', not '.', '..' or 'control').\n" },
+	{ "dump-metadata", CMD_DUMP_METADATA, OPT_JSON, 1, 1,
+	  "dump-metadata DEV [--json]",
+	  "show what a metadata device holds",
+	  "Reads the vdsplex metadata on DEV (a device or an image file) and checks it as\n"
+	  "the kernel module does: the superblock, every plex record (state, device,\n"
+	  "offset, regions in sync, error counts, identity) and the regions the\n"
+	  "write-intent log and the discard map hold.  Corrupt or foreign metadata\n"
+	  "fails with the reason.  Safe on a live volume's device (read-only).\n" },
 	{ "help", CMD_HELP, 0, 0, 1,
 	  "help [COMMAND]",
 	  "show help",

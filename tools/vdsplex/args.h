@@ -26,6 +26,7 @@ enum cmd_id {
 	CMD_BREAK_PLEX,
 	CMD_HELP,
 	CMD_VERSION,
+	CMD_DUMP_METADATA,
 };
 
 /* create --plex DEV[:OFFSET] */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What vdsplex-metadata.c takes from dm-vdsplex.h, for the host fuzzer. */
+/* What vdsplex-metadata.c takes from dm-vdsplex.h, for its userspace builds. */
 #ifndef DM_VDSPLEX_H
 #define DM_VDSPLEX_H
 #include "kshim.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The little of the kernel's API that vdsplex-metadata.c uses, in userspace,
- * so the host fuzzer (fuzz-metadata.c) runs the module's own decoder.
+ * so the CLI (dump-metadata) and the host fuzzer run the module's own decoder.
  */
 #ifndef KSHIM_H
 #define KSHIM_H

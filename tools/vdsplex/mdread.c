@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dump-metadata's reader: blocks from the device, checked and decoded by
+ * vdsplex-metadata.c (a build-time copy, compiled against tools/kshim).
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "dm-vdsplex.h"
+#include "vdsplex-metadata.h"
+#include "mdread.h"
+
+const char *md_state_name(uint32_t state)
+{
+	switch (state) {
+	case VDSPLEX_MD_ALIVE: return "alive";
+	case VDSPLEX_MD_RECOVER: return "recover";
+	case VDSPLEX_MD_STALE: return "stale";
+	case VDSPLEX_MD_DEAD: return "dead";
+	default: return "invalid";
+	}
+}
+
+static int read_block(int fd, uint64_t nr, unsigned char *blk, char *err, size_t errlen)
+{
+	ssize_t r = pread(fd, blk, VDSPLEX_MD_BLOCK_SIZE, (off_t)(nr * VDSPLEX_MD_BLOCK_SIZE));
+
+	if (r == VDSPLEX_MD_BLOCK_SIZE)
+		return 0;
+	snprintf(err, errlen, "cannot read metadata block %llu: %s", (unsigned long long)nr,
+		 r < 0 ? strerror(errno) : "the device ends before it");
+	return r < 0 ? -errno : -EIO;
+}
+
+/* Regions set in the bitmap of @nr_blocks blocks from @start. */
+static int count_bitmap(int fd, uint64_t start, const struct vdsplex_md_super *sb,
+			unsigned char *blk, uint64_t *count, char *err, size_t errlen)
+{
+	uint64_t b, r, first, n;
+	char *why = NULL;
+	int ret;
+
+	*count = 0;
+	for (b = 0; b < sb->bitmap_blocks; b++) {
+		ret = read_block(fd, start + b, blk, err, errlen);
+		if (ret)
+			return ret;
+		ret = vdsplex_md_bitmap_check(blk, start + b, &why);
+		if (ret) {
+			snprintf(err, errlen, "%s", why);
+			return ret;
+		}
+		first = b * VDSPLEX_MD_BITS_PER_BLOCK;
+		n = sb->nr_regions - first;
+		if (n > VDSPLEX_MD_BITS_PER_BLOCK)
+			n = VDSPLEX_MD_BITS_PER_BLOCK;
+		/* bit r: byte r / 8, bit r % 8 (little-endian words) */
+		for (r = 0; r < n; r++)
+			*count += (blk[VDSPLEX_MD_HEADER_SIZE + r / 8] >> (r % 8)) & 1;
+	}
+	return 0;
+}
+
+int md_read(int fd, struct md_info *info, char *err, size_t errlen)
+{
+	struct vdsplex_md_plex p[VDSPLEX_MD_MAX_PLEXES];
+	struct vdsplex_md_layout l;
+	struct vdsplex_md_super sb;
+	unsigned char *blk = NULL;
+	char *why = NULL;
+	unsigned int i;
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	if (posix_memalign((void **)&blk, VDSPLEX_MD_BLOCK_SIZE, VDSPLEX_MD_BLOCK_SIZE)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = read_block(fd, 0, blk, err, errlen);
+	if (ret)
+		goto out;
+	if (vdsplex_md_block_is_zero(blk)) {
+		info->blank = true;
+		goto out;
+	}
+	ret = vdsplex_md_super_decode(blk, &sb, &why);
+	if (ret)
+		goto bad;
+	info->version = VDSPLEX_MD_VERSION;
+	info->clean = sb.flags & VDSPLEX_MD_CLEAN;
+	memcpy(info->uuid, sb.uuid, sizeof(info->uuid));
+	info->generation = sb.generation;
+	info->volume_sectors = sb.volume_sectors;
+	info->nr_regions = sb.nr_regions;
+	info->resync_cursor = sb.resync_cursor;
+	info->next_plex_id = sb.next_plex_id;
+	info->region_size = sb.region_size;
+	info->bitmap_blocks = sb.bitmap_blocks;
+	vdsplex_md_layout(sb.nr_regions, &l);
+	info->blocks = l.nr_blocks;
+
+	ret = read_block(fd, 1, blk, err, errlen);
+	if (ret)
+		goto out;
+	ret = vdsplex_md_plexes_decode(blk, &sb, p, &why);
+	if (ret)
+		goto bad;
+	ret = count_bitmap(fd, l.write_intent, &sb, blk, &info->dirty, err, errlen);
+	if (!ret)
+		ret = count_bitmap(fd, l.discarded, &sb, blk, &info->discarded, err, errlen);
+	for (i = 0; !ret && i < VDSPLEX_MD_MAX_PLEXES; i++) {
+		struct md_plex_info *o = &info->plex[info->nr_plexes];
+
+		if (!p[i].id)
+			continue;
+		o->slot = i;
+		o->id = p[i].id;
+		memcpy(o->identity, p[i].identity, sizeof(p[i].identity));
+		o->major = p[i].dev_major;
+		o->minor = p[i].dev_minor;
+		o->dev_sectors = p[i].dev_sectors;
+		o->offset = p[i].offset;
+		o->state = p[i].state;
+		o->added = p[i].flags & VDSPLEX_MD_PLEX_ADDED;
+		o->write_mostly = p[i].flags & VDSPLEX_MD_PLEX_WRITE_MOSTLY;
+		o->read_errors = p[i].read_errors;
+		o->write_errors = p[i].write_errors;
+		o->checkpoint = p[i].checkpoint;
+		/* the module keeps (and reads) the bitmap of a plex not alive only */
+		if (o->state == VDSPLEX_MD_ALIVE)
+			o->in_sync = sb.nr_regions;
+		else
+			ret = count_bitmap(fd, vdsplex_md_in_sync_block(&l, i), &sb, blk,
+					   &o->in_sync, err, errlen);
+		info->nr_plexes++;
+	}
+	goto out;
+bad:
+	snprintf(err, errlen, "%s", why ? why : "invalid metadata");
+out:
+	free(blk);
+	return ret;
+}
