@@ -17,6 +17,9 @@ dmsetup message v 0 fail_plex 1
 for r in 3 9 40; do
 	dd if=/dev/urandom of=/dev/mapper/v bs=4k seek=$((r * 16)) count=1 oflag=direct conv=notrunc status=none
 done
+# a suspend commits the state
+dmsetup suspend v
+dmsetup resume v
 out=$(dump)
 echo "$out"
 expect_eq "$(echo "$out" | field '[d["clean"], d["region_size"], d["nr_regions"], d["volume_sectors"]]')" \
