@@ -80,7 +80,7 @@ $(TEST_CLIENT): tests/vdsplex-ioctl.c include/uapi/linux/dm-vdsplex.h
 	mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude/uapi -o $@ $<
 # The in-guest fuzzers (tests/dm/22-fuzz.sh, make check-long, make soak).
-.build/tests/vdsplex-fuzz: tests/vdsplex-fuzz.c include/uapi/linux/dm-vdsplex.h
+.build/tests/vdsplex-fuzz: tests/vdsplex-fuzz.c include/uapi/linux/dm-vdsplex.h tools/kshim/crc32c.h
 	mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude/uapi -pthread -o $@ $<
 # dm-log-writes replay for the power-cut scenario.

@@ -50,6 +50,8 @@
 #include <linux/dm-ioctl.h>
 #include <linux/dm-vdsplex.h>
 
+#include "../tools/kshim/crc32c.h"
+
 #define SCRATCH "vdsplex-fuzz"
 
 static uint64_t rng;
@@ -858,22 +860,6 @@ static void fuzz_ioctl(const char *voldev, unsigned long n)
 
 #define MD_BLOCK	4096
 #define MD_BLOCKS	36	/* 2 + 34 bitmap blocks: up to 32640 regions */
-
-static uint32_t crc32c(uint32_t crc, const unsigned char *s, size_t n)
-{
-	static uint32_t table[256];
-	uint32_t i, k, c;
-
-	if (!table[1])
-		for (i = 0; i < 256; i++) {
-			for (c = i, k = 0; k < 8; k++)
-				c = (c >> 1) ^ (c & 1 ? 0x82f63b78U : 0);
-			table[i] = c;
-		}
-	while (n--)
-		crc = (crc >> 8) ^ table[(crc ^ *s++) & 0xff];
-	return crc;
-}
 
 /* vdsplex_md_seal()'s checksum: crc32c from byte 4 on, xor "vdsp". */
 static void md_reseal(unsigned char *blk)

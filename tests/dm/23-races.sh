@@ -70,6 +70,17 @@ add_outcome() {
 	esac
 }
 
+# add_bg DEV: AddPlex of DEV to v in the background, waited for;
+# add_result: waits for it and sets $got to its outcome (add_outcome).
+add_bg() {
+	"$IOCTL" add "$vol" "$1" --wait >/tmp/add.out 2>&1 &
+	addpid=$!
+}
+add_result() {
+	wait $addpid || true
+	got=$(add_outcome "$(cat /tmp/add.out)")
+}
+
 # 1. AddPlex vs suspend/resume
 load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
@@ -90,8 +101,7 @@ back_to_two
 load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	rate
-	"$IOCTL" add "$vol" /dev/ram2 --wait >/tmp/add.out 2>&1 &
-	addpid=$!
+	add_bg /dev/ram2
 	nap
 	if [ $((RANDOM % 2)) = 0 ]; then
 		dmsetup load v --table "0 $len vdsplex $(table_of v)"
@@ -102,8 +112,7 @@ for ((i = 0; i < N; i++)); do
 	fi
 	dmsetup suspend v
 	dmsetup resume v
-	wait $addpid || true
-	got=$(add_outcome "$(cat /tmp/add.out)")
+	add_result
 	if [ $want = ok ]; then
 		expect_eq "$got" ok "AddPlex across a reload of the same table"
 	else
@@ -120,18 +129,16 @@ back_to_two
 load_start /dev/mapper/v
 for ((i = 0; i < N; i++)); do
 	rate
-	"$IOCTL" add "$vol" /dev/ram2 --wait >/tmp/add.out 2>&1 &
-	addpid=$!
+	add_bg /dev/ram2
 	nap
 	if [ $((RANDOM % 2)) = 0 ]; then
 		dmsetup message v 0 remove_plex 2
-		wait $addpid || true
-		got=$(add_outcome "$(cat /tmp/add.out)")
+		add_result
 		case $got in canceled | ok) ;; *) fail "AddPlex vs remove_plex of it: $got" ;; esac
 	else
 		dmsetup message v 0 remove_plex 1
-		wait $addpid || true
-		expect_eq "$(add_outcome "$(cat /tmp/add.out)")" ok "AddPlex vs remove_plex of another"
+		add_result
+		expect_eq "$got" ok "AddPlex vs remove_plex of another"
 		# ram2 is plex 1 now: put e1 back and drop ram2
 		ioctl_expect VDS_S_OK add "$vol" /dev/mapper/e1 --wait >/dev/null
 		dmsetup message v 0 remove_plex 1
@@ -151,14 +158,13 @@ for ((i = 0; i < N; i++)); do
 	rate
 	"$IOCTL" add "$(devno /dev/mapper/w)" /dev/ram5 --wait >/tmp/addw.out 2>&1 &
 	addw=$!
-	"$IOCTL" add "$vol" /dev/ram2 --wait >/tmp/add.out 2>&1 &
-	addpid=$!
+	add_bg /dev/ram2
 	nap
 	dmsetup remove w
 	wait $addw || true
 	case $(add_outcome "$(cat /tmp/addw.out)") in deleted | ok) ;; *) fail "AddPlex vs dmsetup remove" ;; esac
-	wait $addpid || true
-	expect_eq "$(add_outcome "$(cat /tmp/add.out)")" ok "AddPlex on v while w's ran"
+	add_result
+	expect_eq "$got" ok "AddPlex on v while w's ran"
 	[ $i = $((N - 1)) ] || back_to_two
 done
 settle "addplex vs dmsetup remove"

@@ -77,22 +77,6 @@ static inline size_t strscpy_pad(char *dst, const char *src, size_t n)
 	return len;
 }
 
-/* Linux crc32c(): reflected Castagnoli, the seed as given, no final xor. */
-static inline u32 crc32c(u32 crc, const void *p, size_t n)
-{
-	static u32 table[256];
-	const unsigned char *s = p;
-	u32 i, k, c;
-
-	if (!table[1])
-		for (i = 0; i < 256; i++) {
-			for (c = i, k = 0; k < 8; k++)
-				c = (c >> 1) ^ (c & 1 ? 0x82f63b78U : 0);
-			table[i] = c;
-		}
-	while (n--)
-		crc = (crc >> 8) ^ table[(crc ^ *s++) & 0xff];
-	return crc;
-}
+#include "crc32c.h"
 
 #endif
