@@ -604,13 +604,13 @@ static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 
 /*
  * A plex may advertise WRITE_ZEROES and refuse it only when asked: loop
- * clears its limit when the backing file system cannot zero a range (tmpfs
- * has no FALLOC_FL_ZERO_RANGE) and fails the request with BLK_STS_NOTSUPP.
- * dm-io hides the status, but the cleared limit tells.  Such a plex is no
- * failed plex: it gets zero pages instead (vdsplex_retry_zeroes()), as a plex
- * lacking WRITE_ZEROES does from the start.  Return: true when @bio was
- * queued for that; its plexes and region stay held until it completes.
- * Runs in bio completion context.
+ * fails it with BLK_STS_NOTSUPP when the backing file system cannot zero a
+ * range (tmpfs has no FALLOC_FL_ZERO_RANGE).  dm-io hides the status, so
+ * every plex that failed a WRITE_ZEROES gets zero pages instead
+ * (vdsplex_retry_zeroes()), as a plex lacking WRITE_ZEROES does from the
+ * start; only a plex that fails those too is a failed plex.  Return: true
+ * when @bio was queued for that; its plexes and region stay held until it
+ * completes.  Runs in bio completion context.
  */
 static bool vdsplex_zeroes_refused(struct bio *bio, struct vdsplex_bio *vb,
 				   unsigned long error)
@@ -621,9 +621,13 @@ static bool vdsplex_zeroes_refused(struct bio *bio, struct vdsplex_bio *vb,
 
 	if (bio_op(bio) != REQ_OP_WRITE_ZEROES || vb->zeroes_retried)
 		return false;
+	/*
+	 * Every plex that failed the WRITE_ZEROES gets zero pages: loop since
+	 * 6.10 clears its limit when it refuses, but 6.1's loop and a plex
+	 * stacked on dm do not tell.  A plex that fails those too is failed.
+	 */
 	for (i = 0; i < vb->wz; i++)
-		if ((error & BIT(i)) &&
-		    !bdev_write_zeroes_sectors(vb->where[i].bdev))
+		if (error & BIT(i))
 			refused |= BIT(i);
 	if (!refused)
 		return false;
@@ -1073,10 +1077,10 @@ void vdsplex_retry_zeroes(struct vdsplex_volume *vol)
 				pos[n] = i;
 				where[n++] = vb->where[i];
 			}
-		DMWARN_LIMIT("%s: WRITE_ZEROES refused at sector %llu: zero pages written",
-			     dm_device_name(vol->md),
-			     (unsigned long long)where[0].sector);
-		if (dm_io(&req, n, where, &error, IOPRIO_DEFAULT))
+		DMWARN_LIMIT("%s: WRITE_ZEROES refused in region %llu: zero pages written",
+			     dm_device_name(vol->md), vb->region);
+		/* dm_io() sets the bits of the regions that failed */
+		if (dm_io(&req, n, where, &error, IOPRIO_DEFAULT) && !error)
 			error = GENMASK(n - 1, 0);
 		errors = atomic_long_read(&vb->errors);
 		for (i = 0; i < n; i++)

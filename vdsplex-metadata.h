@@ -41,9 +41,7 @@ struct vdsplex_md_snap;
 #define VDSPLEX_MD_IDENTITY_LEN		64
 #define VDSPLEX_MD_HEADER_SIZE		16
 #define VDSPLEX_MD_CSUM_XOR		0x76647370U
-#define VDSPLEX_MD_MAX_PLEX_ID		BIT_ULL(48)	/* ids stay far from wrap */
-#define VDSPLEX_MD_MAX_ERRORS		((u32)INT_MAX)	/* kept in an atomic_t */
-#define VDSPLEX_MD_MAX_PLEX_ID		BIT_ULL(48)	/* ids stay far from wrap */
+#define VDSPLEX_MD_MAX_PLEX_ID		BIT_ULL(62)	/* unreachable by use; far from wrap */
 #define VDSPLEX_MD_MAX_ERRORS		((u32)INT_MAX)	/* kept in an atomic_t */
 #define VDSPLEX_MD_BITS_PER_BLOCK \
 	((VDSPLEX_MD_BLOCK_SIZE - VDSPLEX_MD_HEADER_SIZE) * 8)

@@ -236,8 +236,9 @@ static void __vdsplex_md_snapshot(struct vdsplex_volume *vol,
 		r->state = vdsplex_md_state_of(p->state);
 		r->flags = (p->added ? VDSPLEX_MD_PLEX_ADDED : 0) |
 			   (leg->write_mostly ? VDSPLEX_MD_PLEX_WRITE_MOSTLY : 0);
-		r->read_errors = atomic_read(&p->read_errors);
-		r->write_errors = atomic_read(&p->write_errors);
+		/* counters past INT_MAX wrap negative: saturate on disk */
+		r->read_errors = max(atomic_read(&p->read_errors), 0);
+		r->write_errors = max(atomic_read(&p->write_errors), 0);
 		r->checkpoint = p->synced;
 		s->nr_plexes++;
 		if (r->state != VDSPLEX_MD_ALIVE) {
@@ -839,15 +840,18 @@ static int vdsplex_md_read(struct vdsplex_volume *vol, struct vdsplex_md *md,
 		dm_bufio_release(buf);
 		/*
 		 * A blank device is formatted; a zeroed superblock in front of
-		 * a plex table is damage, and formatting would forget which
-		 * plexes hold the data.
+		 * a plex table with records is damage, and formatting would
+		 * forget which plexes hold the data.  (An empty table is a
+		 * first format cut short: block 1 may land before block 0.)
 		 */
 		block = dm_bufio_read(md->bufio, 1, &buf);
 		if (IS_ERR(block)) {
 			*error = "metadata: cannot read the plex table";
 			return PTR_ERR(block);
 		}
-		r = vdsplex_md_block_is_zero(block) ? 0 : -EINVAL;
+		r = memchr_inv(block + VDSPLEX_MD_HEADER_SIZE, 0,
+			       VDSPLEX_MD_MAX_PLEXES *
+			       sizeof(struct vdsplex_disk_plex)) ? -EINVAL : 0;
 		dm_bufio_release(buf);
 		if (r) {
 			*error = "metadata: zeroed superblock before a plex table";

@@ -600,8 +600,8 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	WARN_ON(!list_empty(&vol->plexes));
 	WARN_ON(!list_empty(&vol->instances));
 	WARN_ON(vol->resync_task);
+	flush_work(&vol->retry_work);	/* it may queue event_work */
 	flush_work(&vol->event_work);	/* it completes held writes */
-	flush_work(&vol->retry_work);
 	vdsplex_op_put(vol->op);
 	vdsplex_op_put(vol->last_op);
 	mutex_destroy(&vol->lock);
