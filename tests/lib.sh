@@ -181,8 +181,8 @@ nap() { sleep "0.$((RANDOM % 10))$((RANDOM % 10))"; }
 
 # load_start DEV [MiB]: a background load of fio verify runs, one after
 # another until load_stop: each writes 8 MiB at random (in the first MiB
-# of DEV, default 16) and reads it back checked (crc32c).  Counts runs in
-# /tmp/load.runs.
+# MiB of DEV, default 16, at least 8) and reads it back checked (crc32c).
+# Counts the runs that passed in /tmp/load.runs.
 load_start() {
 	local dev=$1 mib=${2:-16}
 	rm -f /tmp/load.stop /tmp/load.failed
@@ -191,11 +191,14 @@ load_start() {
 		s=1
 		while [ ! -e /tmp/load.stop ]; do
 			fio --name=load --filename="$dev" --size=8M \
-				--offset=$(((s % (mib / 8)) * 8))M \
+				--offset=$(((s % (mib >= 16 ? mib / 8 : 1)) * 8))M \
 				--rw=randwrite --bs=4k --iodepth=8 --ioengine=libaio --direct=1 \
 				--verify=crc32c --do_verify=1 --number_ios=600 --randseed=$s \
-				--output=/tmp/load.out >/dev/null 2>&1 ||
-				{ cp /tmp/load.out /tmp/load.failed; break; }
+				--output=/tmp/load.out >/dev/null 2>&1 || {
+				cat /tmp/load.out >/tmp/load.failed 2>/dev/null
+				echo "fio run $s failed" >>/tmp/load.failed
+				break
+			}
 			echo $s >/tmp/load.runs
 			s=$((s + 1))
 		done
@@ -203,9 +206,10 @@ load_start() {
 	loadpid=$!
 }
 
-# load_stop WHAT: stop the load; fails when a fio verify failed.
+# load_stop WHAT: stop the load; fails when a fio verify failed or none ran.
 load_stop() {
 	touch /tmp/load.stop
 	wait "$loadpid" || true
 	[ ! -e /tmp/load.failed ] || { cat /tmp/load.failed; fail "fio verify failed during $1"; }
+	[ "$(cat /tmp/load.runs)" -gt 0 ] || fail "no fio verify run completed during $1"
 }

@@ -39,11 +39,15 @@ for round in 1 2 3 4 5; do
 	dd if=/dev/zero of="$meta" bs=1M count=4 oflag=direct status=none
 	dmsetup create v --table "0 $len vdsplex $meta 64 2 ${l[0]} 0 ${l[1]} 0 1 nosync"
 	dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
-	(while :; do dd if=/dev/urandom of=/dev/mapper/v bs=64k count=8 seek=$((RANDOM % 256)) \
-		oflag=direct conv=notrunc status=none 2>/dev/null || true; done) &
+	rm -f /tmp/writer.stop
+	# stops on the stop file, or when v is gone (never writes a file there)
+	(while [ ! -e /tmp/writer.stop ] && [ -b /dev/mapper/v ]; do
+		dd if=/dev/urandom of=/dev/mapper/v bs=64k count=8 seek=$((RANDOM % 248)) \
+			oflag=direct conv=notrunc status=none 2>/dev/null || true
+	done) &
 	writer=$!
 	run_fuzz message "$((SEED + round))" "$((N / 5))" v "${l[2]}" "${l[3]}" "$meta" /dev/mapper/v
-	kill $writer 2>/dev/null || true
+	touch /tmp/writer.stop
 	wait $writer 2>/dev/null || true
 	dmsetup message v 0 resync_rate adaptive 2>/dev/null || true
 	dmsetup message v 0 resume_resync 2>/dev/null || true

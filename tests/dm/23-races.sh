@@ -75,6 +75,17 @@ add_outcome() {
 add_bg() {
 	"$IOCTL" add "$vol" "$1" --wait >/tmp/add.out 2>&1 &
 	addpid=$!
+	attached /tmp/add.out
+}
+# attached OUT: wait until the client writing OUT has its ADD_PLEX answer,
+# so that the event raced against it comes after the attach.
+attached() {
+	local k
+	for ((k = 0; k < 300; k++)); do
+		grep -q '^add rc=' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "the AddPlex client did not answer within 30 s: $(cat "$1")"
 }
 add_result() {
 	wait $addpid || true
@@ -159,6 +170,7 @@ for ((i = 0; i < N; i++)); do
 	"$IOCTL" add "$(devno /dev/mapper/w)" /dev/ram5 --wait >/tmp/addw.out 2>&1 &
 	addw=$!
 	add_bg /dev/ram2
+	attached /tmp/addw.out
 	nap
 	dmsetup remove w
 	wait $addw || true
@@ -182,7 +194,7 @@ for ((i = 0; i < N; i++)); do
 	p2=$!
 	wait $p1 || true
 	wait $p2 || true
-	ok=$(cat /tmp/a1.out /tmp/a2.out | grep -c '^add rc=0')
+	ok=$(cat /tmp/a1.out /tmp/a2.out | grep -c '^add rc=0' || true)
 	expect_eq "$ok" 1 "AddPlex calls that ran out of two at once ($(head -qn1 /tmp/a1.out /tmp/a2.out | tr '\n' ' '))"
 	cat /tmp/a1.out /tmp/a2.out | grep '^add rc=-1' |
 		grep -qE 'VDS_E_ANOTHER_CALL_IN_PROGRESS|VDS_E_DISK_IN_USE_BY_VOLUME' ||
@@ -246,8 +258,10 @@ settle "readd vs new failure"
 dmsetup remove v
 dmsetup create dust1 --table "0 $len dust /dev/ram1 0 512"
 for ((i = 0; i < N; i++)); do
-	dmsetup create r --table "0 $len vdsplex - 128 2 /dev/ram0 0 /dev/mapper/dust1 0 1 nosync"
-	for b in 0 3 7 12; do dmsetup message dust1 0 addbadblock $((10 * 128 / 8 + b)) >/dev/null; done
+	# round robin: half the reads go to the dust plex
+	dmsetup create r --table "0 $len vdsplex - 128 2 /dev/ram0 0 /dev/mapper/dust1 0 3 nosync read_policy round_robin"
+	# dust blocks are sectors here (block size 512): four in region 10
+	for b in 0 24 56 96; do dmsetup message dust1 0 addbadblock $((10 * 128 + b)) >/dev/null; done
 	dmsetup message dust1 0 enable
 	dmsetup message r 0 resync_rate $((2048 * (1 + RANDOM % 4)))
 	"$IOCTL" add "$(devno /dev/mapper/r)" /dev/ram2 --wait >/tmp/add.out 2>&1 &
@@ -258,6 +272,8 @@ for ((i = 0; i < N; i++)); do
 	done
 	wait $addpid || true
 	expect_eq "$(add_outcome "$(cat /tmp/add.out)")" ok "AddPlex vs read repair"
+	errs=$("$IOCTL" plexes "$(devno /dev/mapper/r)" | grep '^plex index=1 ' | grep -o 'read_errors=[0-9]*')
+	[ "${errs#read_errors=}" -gt 0 ] || fail "no read of region 10 met a bad block ($errs)"
 	dmsetup message dust1 0 disable
 	dmsetup message dust1 0 clearbadblocks >/dev/null 2>&1 || true
 	wait_idle r 300
@@ -272,7 +288,8 @@ dmsetup remove dust1
 for ((i = 0; i < N; i++)); do
 	dmsetup create x --table "0 $len vdsplex - 128 1 /dev/ram4 0 1 nosync"
 	dmsetup message x 0 resync_rate 4096
-	"$IOCTL" add "$(devno /dev/mapper/x)" /dev/ram5 --wait --sleep 3 >/tmp/addx.out 2>&1 &
+	# the client holds the handle open until it is killed
+	"$IOCTL" add "$(devno /dev/mapper/x)" /dev/ram5 --wait --sleep 600 >/tmp/addx.out 2>&1 &
 	addpid=$!
 	# until the AddPlex runs (the client may take a while to start)
 	for ((k = 0; k < 60; k++)); do
@@ -281,9 +298,14 @@ for ((i = 0; i < N; i++)); do
 	done
 	nap
 	dmsetup remove x
+	for ((k = 0; k < 300; k++)); do
+		grep -q '^wait rc=' /tmp/addx.out && break
+		sleep 0.1
+	done
 	if rmmod dm_vdsplex 2>/dev/null; then
 		fail "rmmod succeeded while an async handle was open"
 	fi
+	kill $addpid
 	wait $addpid || true
 	expect_eq "$(add_outcome "$(cat /tmp/addx.out)")" deleted "AddPlex vs dmsetup remove, handle open"
 	for ((k = 0; k < 50; k++)); do
