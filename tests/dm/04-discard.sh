@@ -20,6 +20,28 @@ plexes_equal 65536 "$l0:0" "$l1:0"
 cmp -n $((16 << 20)) -i 0:$((16 << 20)) /dev/zero "$l0" >/dev/null 2>&1 &&
 	fail "the data after the discarded range is gone"
 
+# One plex refuses WRITE_ZEROES (loop on tmpfs), the other does it (loop on
+# ext4, which has FALLOC_FL_ZERO_RANGE): the first gets zero pages, neither
+# fails.
+vm_modprobe ext4 2>/dev/null || true
+e=$(loop_file ext 48)
+mkfs.ext4 -q "$e"
+mkdir -p /tmp/ext
+mount "$e" /tmp/ext
+truncate -s 32M /tmp/ext/plex.img
+l2=$(losetup --show -f /tmp/ext/plex.img)
+dmsetup create z --table "0 65536 vdsplex - 8 2 $l0 0 $l2 0 1 nosync"
+dd if=/dev/urandom of=/dev/mapper/z bs=1M count=8 oflag=direct status=none
+blkdiscard -z -o $((1 << 20)) -l $((4 << 20)) /dev/mapper/z
+expect_eq "$(health z)" AA "health after WRITE_ZEROES one plex refused"
+for d in "$l0" "$l2"; do
+	cmp -n $((4 << 20)) -i $((1 << 20)):0 "$d" /dev/zero || fail "no zeroes on $d"
+done
+plexes_equal 65536 "$l0:0" "$l2:0"
+dmsetup remove z
+losetup -d "$l2"
+umount /tmp/ext
+
 # A plex attached at run time without WRITE_ZEROES (brd) gets zero pages.
 brd_load 1 32
 expect_eq "$(cat "$(queue_of /dev/ram0)"/write_zeroes_max_bytes)" 0 "brd's write zeroes"
