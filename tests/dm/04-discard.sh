@@ -30,14 +30,15 @@ mkdir -p /tmp/ext
 mount "$e" /tmp/ext
 truncate -s 32M /tmp/ext/plex.img
 l2=$(losetup --show -f /tmp/ext/plex.img)
-dmsetup create z --table "0 65536 vdsplex - 8 2 $l0 0 $l2 0 1 nosync"
+l3=$(loop_file c 32)
+dmsetup create z --table "0 65536 vdsplex - 8 2 $l3 0 $l2 0 1 nosync"
 dd if=/dev/urandom of=/dev/mapper/z bs=1M count=8 oflag=direct status=none
 blkdiscard -z -o $((1 << 20)) -l $((4 << 20)) /dev/mapper/z
 expect_eq "$(health z)" AA "health after WRITE_ZEROES one plex refused"
-for d in "$l0" "$l2"; do
+for d in "$l3" "$l2"; do
 	cmp -n $((4 << 20)) -i $((1 << 20)):0 "$d" /dev/zero || fail "no zeroes on $d"
 done
-plexes_equal 65536 "$l0:0" "$l2:0"
+plexes_equal 65536 "$l3:0" "$l2:0"
 dmsetup remove z
 losetup -d "$l2"
 umount /tmp/ext
