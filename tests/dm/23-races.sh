@@ -8,8 +8,10 @@
 # same region; readd_plex vs a new failure.  Random delays (RACE_SEED, printed)
 # move the second event across the first.
 N=${RACE_N:-2}
-RANDOM=${RACE_SEED:-$$}
-echo "race seed ${RACE_SEED:-$$}, $N rounds each"
+# (not $$: a guest boots the same way every time, and so gets the same pid)
+seed=${RACE_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+RANDOM=$seed
+echo "race seed $seed, $N rounds each"
 brd_load 6 16
 len=32768 # 16 MiB, 128 regions of 64 KiB
 dmsetup create e1 --table "0 $len linear /dev/ram1 0"
