@@ -616,19 +616,16 @@ static bool vdsplex_zeroes_refused(struct bio *bio, struct vdsplex_bio *vb,
 				   unsigned long error)
 {
 	struct vdsplex_volume *vol = vb->plex[0]->vol;
-	unsigned long refused = 0, flags;
-	unsigned int i;
+	unsigned long refused, flags;
 
-	if (bio_op(bio) != REQ_OP_WRITE_ZEROES || vb->zeroes_retried)
+	if (bio_op(bio) != REQ_OP_WRITE_ZEROES || vb->zeroes_retried || !vb->wz)
 		return false;
 	/*
 	 * Every plex that failed the WRITE_ZEROES gets zero pages: loop since
 	 * 6.10 clears its limit when it refuses, but 6.1's loop and a plex
 	 * stacked on dm do not tell.  A plex that fails those too is failed.
 	 */
-	for (i = 0; i < vb->wz; i++)
-		if (error & BIT(i))
-			refused |= BIT(i);
+	refused = error & GENMASK(vb->wz - 1, 0);
 	if (!refused)
 		return false;
 	vb->zeroes_retried = true;

@@ -244,8 +244,8 @@ struct vdsplex_plex {
  *	copying them.
  * @read_retry: reads that failed, to be sent to another plex; protected by
  *	@state_lock.
- * @zeroes_retry: WRITE_ZEROES that plexes refused as unsupported (loop on
- *	a file system without FALLOC_FL_ZERO_RANGE): zero pages go to those
+ * @zeroes_retry: WRITE_ZEROES that plexes failed (loop on a file system
+ *	without FALLOC_FL_ZERO_RANGE refuses it): zero pages go to those
  *	plexes instead; protected by @state_lock.
  * @retry_work: sends both (vdsplex_retry_reads(), vdsplex_retry_zeroes()).
  */
@@ -510,12 +510,12 @@ int vdsplex_check_overlap(const dev_t *devt, const sector_t *offset,
 			  unsigned int nr, sector_t len, unsigned int *first,
 			  unsigned int *second);
 char *vdsplex_errorf(const char *fmt, ...) __printf(1, 2);
-
-/* vdsplex-control.c */
-bool vdsplex_devno_valid(u32 major, u32 minor);
 char *vdsplex_check_leg(struct dm_target *ti, unsigned int i,
 			const char *path, struct block_device *bdev,
 			sector_t offset, dev_t self, unsigned int vol_lbs);
+
+/* vdsplex-control.c */
+bool vdsplex_devno_valid(u32 major, u32 minor);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Entry points only the KUnit module uses. */
