@@ -29,6 +29,8 @@ enum opt_bit {
 	OPT_STACK	= 1 << 6,
 	OPT_JSON	= 1 << 7,
 	OPT_TIMEOUT	= 1 << 8,
+	OPT_ALL		= 1 << 9,
+	OPT_TAB		= 1 << 10,
 };
 
 /* getopt_long's return values for the long-only options. */
@@ -42,6 +44,8 @@ enum {
 	LOPT_STACK,
 	LOPT_JSON,
 	LOPT_TIMEOUT,
+	LOPT_ALL,
+	LOPT_TAB,
 };
 
 static const struct option long_opts[] = {
@@ -54,6 +58,8 @@ static const struct option long_opts[] = {
 	{ "stack",	 no_argument,	    NULL, LOPT_STACK },
 	{ "json",	 no_argument,	    NULL, LOPT_JSON },
 	{ "timeout",	 required_argument, NULL, LOPT_TIMEOUT },
+	{ "all",	 no_argument,	    NULL, LOPT_ALL },
+	{ "tab",	 required_argument, NULL, LOPT_TAB },
 	{ "help",	 no_argument,	    NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -116,6 +122,15 @@ static const struct command commands[] = {
 	  "Detaches the in-sync plex INDEX, freezing a mounted filesystem around the\n"
 	  "split, and maps its data as the linear device NEW_NAME (1 to 127\n"
 	  "characters, no '/', not '.', '..' or 'control').\n" },
+	{ "activate", CMD_ACTIVATE, OPT_ALL | OPT_TAB, 0, 1,
+	  "activate [NAME|--all] [--tab FILE]",
+	  "activate volumes listed in /etc/vdsplextab",
+	  "Activates volume NAME, or with --all every volume without 'noauto', as\n"
+	  "/etc/vdsplextab (or --tab FILE) describes it.  With a metadata device the\n"
+	  "plexes are found by the identities the metadata records (dm UUID, by-id\n"
+	  "name, PARTUUID), wherever the devices are now; a plex not found leaves the\n"
+	  "volume degraded, with a warning.  An active volume is left as it is.\n"
+	  "See vdsplextab(5).\n" },
 	{ "dump-metadata", CMD_DUMP_METADATA, OPT_JSON, 1, 1,
 	  "dump-metadata DEV [--json]",
 	  "show what a metadata device holds",
@@ -195,7 +210,7 @@ static const char *opt_name(int opt)
 
 static unsigned int opt_bit(int opt)
 {
-	return opt >= LOPT_PLEX && opt <= LOPT_TIMEOUT ? 1U << (opt - LOPT_PLEX) : 0;
+	return opt >= LOPT_PLEX && opt <= LOPT_TAB ? 1U << (opt - LOPT_PLEX) : 0;
 }
 
 static int add_spec(struct cmd_args *a, const char *arg, char *err, size_t errlen)
@@ -253,6 +268,12 @@ static int apply_opt(struct cmd_args *a, int opt, const char *arg, char *err, si
 	case LOPT_TIMEOUT:
 		if (parse_timeout(arg, &a->timeout_ms, &why))
 			break;
+		return 0;
+	case LOPT_ALL:
+		a->all = true;
+		return 0;
+	case LOPT_TAB:
+		a->tab = arg;
 		return 0;
 	}
 	return usage_err(err, errlen, "option '--%s': invalid value '%s': %s",
@@ -338,6 +359,10 @@ static int check_combination(const struct cmd_args *a, char *err, size_t errlen)
 
 	if (a->cmd == CMD_CREATE && !a->nr_specs)
 		return usage_err(err, errlen, "create: at least one --plex DEV[:OFFSET] is needed");
+	if (a->cmd == CMD_ACTIVATE && !a->all == !a->volume)
+		return usage_err(err, errlen, "activate: give either NAME or --all");
+	if (a->cmd == CMD_ACTIVATE && a->tab && !*a->tab)
+		return usage_err(err, errlen, "activate: option '--tab': empty file name");
 	if (a->cmd == CMD_BREAK_PLEX && parse_dm_name(a->new_name, &why))
 		return usage_err(err, errlen, "break-plex: invalid NEW_NAME '%s': %s",
 				 a->new_name, why);

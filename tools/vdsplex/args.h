@@ -27,6 +27,7 @@ enum cmd_id {
 	CMD_HELP,
 	CMD_VERSION,
 	CMD_DUMP_METADATA,
+	CMD_ACTIVATE,
 };
 
 /* create --plex DEV[:OFFSET] */
@@ -62,6 +63,10 @@ struct cmd_args {
 	bool rate_set;
 	struct rate rate;
 	uint64_t timeout_ms;		/* VDSPLEX_WAIT_FOREVER without --timeout */
+
+	/* activate */
+	bool all;
+	const char *tab;		/* --tab FILE; NULL: VDSPLEXTAB_PATH */
 };
 
 /*

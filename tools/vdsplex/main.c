@@ -66,6 +66,8 @@ static int dispatch(const struct cmd_args *a)
 		return cmd_version(a);
 	case CMD_DUMP_METADATA:
 		return cmd_dump_metadata(a);
+	case CMD_ACTIVATE:
+		return cmd_activate(a);
 	case CMD_HELP:
 		args_help(stdout, a->help_topic);
 		return EXIT_OK;

@@ -10,6 +10,11 @@
 #include "vdsplex-metadata.h"
 #include "mdread.h"
 
+_Static_assert((int)MD_ALIVE == (int)VDSPLEX_MD_ALIVE &&
+	       (int)MD_RECOVER == (int)VDSPLEX_MD_RECOVER &&
+	       (int)MD_STALE == (int)VDSPLEX_MD_STALE && (int)MD_DEAD == (int)VDSPLEX_MD_DEAD,
+	       "enum md_state is the module's record state");
+
 const char *md_state_name(uint32_t state)
 {
 	switch (state) {
@@ -133,6 +138,60 @@ int md_read(int fd, struct md_info *info, char *err, size_t errlen)
 			ret = count_bitmap(fd, vdsplex_md_in_sync_block(&l, i), &sb, blk,
 					   &o->in_sync, err, errlen);
 		info->nr_plexes++;
+	}
+	goto out;
+bad:
+	snprintf(err, errlen, "%s", why ? why : "invalid metadata");
+out:
+	free(blk);
+	return ret;
+}
+
+int md_set_hints(int fd, uint32_t mask, const uint32_t (*devno)[2], char *err, size_t errlen)
+{
+	struct vdsplex_md_plex p[VDSPLEX_MD_MAX_PLEXES];
+	struct vdsplex_md_super sb;
+	unsigned char *blk = NULL;
+	char *why = NULL;
+	unsigned int s;
+	int ret;
+
+	if (posix_memalign((void **)&blk, VDSPLEX_MD_BLOCK_SIZE, VDSPLEX_MD_BLOCK_SIZE)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = read_block(fd, 0, blk, err, errlen);
+	if (ret)
+		goto out;
+	ret = vdsplex_md_super_decode(blk, &sb, &why);
+	if (ret)
+		goto bad;
+	ret = read_block(fd, 1, blk, err, errlen);
+	if (ret)
+		goto out;
+	ret = vdsplex_md_plexes_decode(blk, &sb, p, &why);
+	if (ret)
+		goto bad;
+	for (s = 0; s < VDSPLEX_MD_MAX_PLEXES; s++) {
+		if (!(mask & (1U << s)))
+			continue;
+		if (!p[s].id) {
+			snprintf(err, errlen, "plex slot %u holds no record", s);
+			ret = -EINVAL;
+			goto out;
+		}
+		p[s].dev_major = devno[s][0];
+		p[s].dev_minor = devno[s][1];
+	}
+	vdsplex_md_plexes_encode(p, blk);
+	/* what the module would accept, before it goes to the device */
+	ret = vdsplex_md_plexes_decode(blk, &sb, p, &why);
+	if (ret)
+		goto bad;
+	if (pwrite(fd, blk, VDSPLEX_MD_BLOCK_SIZE, VDSPLEX_MD_BLOCK_SIZE) != VDSPLEX_MD_BLOCK_SIZE ||
+	    fdatasync(fd)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot write metadata block 1: %s", strerror(errno));
 	}
 	goto out;
 bad:

@@ -13,13 +13,16 @@
 
 #define MD_MAX_PLEXES	32
 
+/* A plex record's state (the module's enum vdsplex_md_plex_state). */
+enum md_state { MD_ALIVE = 1, MD_RECOVER, MD_STALE, MD_DEAD };
+
 struct md_plex_info {
 	unsigned int slot;
 	uint64_t id;
 	char identity[65];
 	uint32_t major, minor;
 	uint64_t dev_sectors, offset;
-	uint32_t state;			/* 1 alive, 2 recover, 3 stale, 4 dead */
+	uint32_t state;			/* enum md_state */
 	bool added, write_mostly;
 	uint32_t read_errors, write_errors;
 	uint64_t checkpoint;
@@ -48,5 +51,16 @@ const char *md_state_name(uint32_t state);
  * or -EILSEQ: not vdsplex metadata, or corrupt).
  */
 int md_read(int fd, struct md_info *info, char *err, size_t errlen);
+
+/*
+ * Record new device hints in the plex table on @fd: for each slot s with
+ * bit s of @mask set, the plex was found at @devno[s] = {major, minor}.
+ * The module matches a table's plexes to the records by these hints, so
+ * activation calls this when devices were renamed.  Only block 1 is
+ * rewritten (encoded by the module's own code, its checksum recomputed),
+ * then flushed.  The device must not be in use by a live volume.
+ * Return: 0, or -errno with the problem in @err.
+ */
+int md_set_hints(int fd, uint32_t mask, const uint32_t (*devno)[2], char *err, size_t errlen);
 
 #endif /* VDSPLEX_MDREAD_H */

@@ -117,6 +117,15 @@ static void others_ok(void **state)
 	assert_int_equal(a.cmd, CMD_HELP);
 	assert_int_equal(parse_line("plexes --help", &a, err, sizeof(err)), 0);
 	assert_true(a.help);
+	assert_int_equal(parse_line("activate --all", &a, err, sizeof(err)), 0);
+	assert_int_equal(a.cmd, CMD_ACTIVATE);
+	assert_true(a.all);
+	assert_null(a.volume);
+	assert_null(a.tab);
+	assert_int_equal(parse_line("activate data --tab /etc/other", &a, err, sizeof(err)), 0);
+	assert_false(a.all);
+	assert_string_equal(a.volume, "data");
+	assert_string_equal(a.tab, "/etc/other");
 }
 
 /* Each line is a usage error (exit 2) whose message contains a word. */
@@ -157,6 +166,13 @@ static void usage_errors(void **state)
 		{ "break-plex vol 1 control", "reserved" },
 		{ "help nothing", "nothing" },
 		{ "version extra", "'extra'" },
+		{ "activate", "either NAME or --all" },
+		{ "activate data --all", "either NAME or --all" },
+		{ "activate a b", "'b'" },
+		{ "activate --all --tab", "--tab" },
+		{ "activate --all --tab=", "empty file name" },
+		{ "activate --all --json", "--json" },
+		{ "status --all", "--all" },
 	};
 	char err[512];
 	size_t i;
