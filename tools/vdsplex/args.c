@@ -31,6 +31,8 @@ enum opt_bit {
 	OPT_TIMEOUT	= 1 << 8,
 	OPT_ALL		= 1 << 9,
 	OPT_TAB		= 1 << 10,
+	OPT_PROGRAM	= 1 << 11,
+	OPT_ONESHOT	= 1 << 12,
 };
 
 /* getopt_long's return values for the long-only options. */
@@ -46,6 +48,9 @@ enum {
 	LOPT_TIMEOUT,
 	LOPT_ALL,
 	LOPT_TAB,
+	LOPT_PROGRAM,
+	LOPT_ONESHOT,
+	LOPT_END,	/* after the last; keep last */
 };
 
 static const struct option long_opts[] = {
@@ -60,6 +65,8 @@ static const struct option long_opts[] = {
 	{ "timeout",	 required_argument, NULL, LOPT_TIMEOUT },
 	{ "all",	 no_argument,	    NULL, LOPT_ALL },
 	{ "tab",	 required_argument, NULL, LOPT_TAB },
+	{ "program",	 required_argument, NULL, LOPT_PROGRAM },
+	{ "oneshot",	 no_argument,	    NULL, LOPT_ONESHOT },
 	{ "help",	 no_argument,	    NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -139,6 +146,18 @@ static const struct command commands[] = {
 	  "offset, regions in sync, error counts, identity) and the regions the\n"
 	  "write-intent log and the discard map hold.  Corrupt or foreign metadata\n"
 	  "fails with the reason.  Safe on a live volume's device (read-only).\n" },
+	{ "monitor", CMD_MONITOR, OPT_PROGRAM | OPT_ONESHOT | OPT_JSON, 0, MONITOR_MAX_VOLUMES,
+	  "monitor [VOLUME...] [--program PROG] [--oneshot] [--json]",
+	  "report plex failures and finished resyncs as they happen",
+	  "Follows device-mapper events and prints one line per event, timestamped:\n"
+	  "PlexFailed, PlexAdded, PlexRemoved, PlexInSync, RebuildStarted,\n"
+	  "RebuildFinished, RebuildFailed, RebuildCanceled (also Resync*, Check*,\n"
+	  "Repair*), Mismatches, MetadataFailed, DegradedVolume, NewVolume,\n"
+	  "VolumeRemoved, ...  Without VOLUME it watches every vdsplex volume, also\n"
+	  "those created later.  --program runs PROG EVENT VOLUME [PLEX-INDEX] for\n"
+	  "each event.  --oneshot reports degraded and failed volumes once and exits\n"
+	  "(1 when there is one).  --json prints one JSON object per line.\n"
+	  "SIGINT or SIGTERM end it (exit 0).\n" },
 	{ "help", CMD_HELP, 0, 0, 1,
 	  "help [COMMAND]",
 	  "show help",
@@ -210,7 +229,7 @@ static const char *opt_name(int opt)
 
 static unsigned int opt_bit(int opt)
 {
-	return opt >= LOPT_PLEX && opt <= LOPT_TAB ? 1U << (opt - LOPT_PLEX) : 0;
+	return opt >= LOPT_PLEX && opt < LOPT_END ? 1U << (opt - LOPT_PLEX) : 0;
 }
 
 static int add_spec(struct cmd_args *a, const char *arg, char *err, size_t errlen)
@@ -275,6 +294,12 @@ static int apply_opt(struct cmd_args *a, int opt, const char *arg, char *err, si
 	case LOPT_TAB:
 		a->tab = arg;
 		return 0;
+	case LOPT_PROGRAM:
+		a->program = arg;
+		return 0;
+	case LOPT_ONESHOT:
+		a->oneshot = true;
+		return 0;
 	}
 	return usage_err(err, errlen, "option '--%s': invalid value '%s': %s",
 			 opt_name(opt), arg, why);
@@ -335,6 +360,13 @@ static int parse_positional(const struct command *c, char **pos, unsigned int n,
 		for (i = 1; i < n; i++)
 			a->plex_args[a->nr_plex_args++] = pos[i];
 		break;
+	case CMD_MONITOR:
+		for (i = 0; i < n; i++)
+			if (!*pos[i])
+				return usage_err(err, errlen, "%s: empty volume name", c->name);
+		a->volumes = (const char *const *)pos;
+		a->nr_volumes = n;
+		break;
 	case CMD_REMOVE_PLEX:
 	case CMD_BREAK_PLEX:
 		if (parse_index(pos[1], &a->index, &why))
@@ -363,6 +395,8 @@ static int check_combination(const struct cmd_args *a, char *err, size_t errlen)
 		return usage_err(err, errlen, "activate: give either NAME or --all");
 	if (a->cmd == CMD_ACTIVATE && a->tab && !*a->tab)
 		return usage_err(err, errlen, "activate: option '--tab': empty file name");
+	if (a->cmd == CMD_MONITOR && a->program && !*a->program)
+		return usage_err(err, errlen, "monitor: option '--program': empty program name");
 	if (a->cmd == CMD_BREAK_PLEX && parse_dm_name(a->new_name, &why))
 		return usage_err(err, errlen, "break-plex: invalid NEW_NAME '%s': %s",
 				 a->new_name, why);

@@ -28,6 +28,7 @@ enum cmd_id {
 	CMD_VERSION,
 	CMD_DUMP_METADATA,
 	CMD_ACTIVATE,
+	CMD_MONITOR,
 };
 
 /* create --plex DEV[:OFFSET] */
@@ -37,6 +38,7 @@ struct plex_spec {
 };
 
 #define DEFAULT_REGION_SECTORS	2048	/* 1 MiB */
+#define MONITOR_MAX_VOLUMES	1024	/* monitor VOLUME... */
 
 struct cmd_args {
 	enum cmd_id cmd;
@@ -67,6 +69,12 @@ struct cmd_args {
 	/* activate */
 	bool all;
 	const char *tab;		/* --tab FILE; NULL: VDSPLEXTAB_PATH */
+
+	/* monitor [VOLUME...] (into argv) */
+	const char *const *volumes;
+	unsigned int nr_volumes;
+	const char *program;		/* --program PROG */
+	bool oneshot;
 };
 
 /*

@@ -19,5 +19,6 @@ int cmd_break_plex(const struct cmd_args *a);
 int cmd_version(const struct cmd_args *a);
 int cmd_dump_metadata(const struct cmd_args *a);
 int cmd_activate(const struct cmd_args *a);
+int cmd_monitor(const struct cmd_args *a);
 
 #endif /* VDSPLEX_CMD_H */

@@ -60,6 +60,7 @@ static int info_run(struct dm_task *dmt, struct dmdev *d)
 	d->minor = info.minor;
 	d->open_count = info.open_count;
 	d->target_count = info.target_count;
+	d->event_nr = info.event_nr;
 	d->suspended = info.suspended;
 	d->read_only = info.read_only;
 	d->live_table = info.live_table;

@@ -24,6 +24,7 @@ struct dmdev {
 	uint32_t major, minor;
 	int open_count;
 	uint32_t target_count;
+	uint32_t event_nr;	/* dm events of the device so far (dmsetup info) */
 	bool suspended;
 	bool read_only;
 	bool live_table;

@@ -68,6 +68,8 @@ static int dispatch(const struct cmd_args *a)
 		return cmd_dump_metadata(a);
 	case CMD_ACTIVATE:
 		return cmd_activate(a);
+	case CMD_MONITOR:
+		return cmd_monitor(a);
 	case CMD_HELP:
 		args_help(stdout, a->help_topic);
 		return EXIT_OK;

@@ -126,6 +126,18 @@ static void others_ok(void **state)
 	assert_false(a.all);
 	assert_string_equal(a.volume, "data");
 	assert_string_equal(a.tab, "/etc/other");
+	assert_int_equal(parse_line("monitor", &a, err, sizeof(err)), 0);
+	assert_int_equal(a.cmd, CMD_MONITOR);
+	assert_int_equal(a.nr_volumes, 0);
+	assert_null(a.program);
+	assert_false(a.oneshot || a.json);
+	assert_int_equal(parse_line("monitor v0 --program /usr/sbin/handler /dev/mapper/v1 --oneshot --json",
+				    &a, err, sizeof(err)), 0);
+	assert_int_equal(a.nr_volumes, 2);
+	assert_string_equal(a.volumes[0], "v0");
+	assert_string_equal(a.volumes[1], "/dev/mapper/v1");
+	assert_string_equal(a.program, "/usr/sbin/handler");
+	assert_true(a.oneshot && a.json);
 }
 
 /* Each line is a usage error (exit 2) whose message contains a word. */
@@ -173,6 +185,11 @@ static void usage_errors(void **state)
 		{ "activate --all --tab=", "empty file name" },
 		{ "activate --all --json", "--json" },
 		{ "status --all", "--all" },
+		{ "monitor --program", "--program" },
+		{ "monitor --program=", "empty program name" },
+		{ "monitor --wait", "--wait" },
+		{ "status --oneshot", "--oneshot" },
+		{ "plexes v --program x", "--program" },
 	};
 	char err[512];
 	size_t i;
