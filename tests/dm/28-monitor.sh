@@ -6,7 +6,10 @@
 # canceled AddPlex, a write failing on a dm-error plex, a check finding a
 # mismatch, and a volume created and removed.  The events (and the
 # program's arguments and environment) must come in order, each once.
-# SIGTERM and SIGINT end a monitor with exit 0.
+# The --json monitor runs a --program that prints on stdout: that goes to
+# the monitor's stderr, and every line of its stdout stays a JSON object.
+# SIGTERM and SIGINT end a monitor with exit 0, also one started with
+# SIGTERM blocked.
 brd_load 8 16
 json() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
@@ -68,6 +71,12 @@ echo "$*|$VDSPLEX_EVENT|$VDSPLEX_VOLUME|${VDSPLEX_PLEX-}|${VDSPLEX_DEVICE-}|${VD
 EOF
 chmod +x /tmp/handler
 : >/tmp/handler.log
+# ... and one that prints on stdout, for the --json monitor
+cat >/tmp/loud <<'EOF'
+#!/bin/sh
+echo "loud: $*"
+EOF
+chmod +x /tmp/loud
 
 # The resyncs run at 4 MiB/s, so that every start is seen.
 dmsetup message v 0 resync_rate 4096
@@ -75,7 +84,8 @@ dmsetup message v 0 resync_rate 4096
 mon=$!
 # (a background job of a script ignores SIGINT: restore the default, as a
 # terminal's foreground job has it)
-perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' "$VX" monitor --json >/tmp/all.out 2>/tmp/all.err &
+perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV or die' "$VX" monitor --json --program /tmp/loud \
+	>/tmp/all.out 2>/tmp/all.err &
 all=$!
 # s is degraded: its line says that each monitor has had its first look
 wait_for /tmp/mon.out ' s: DegradedVolume health AD$'
@@ -125,6 +135,8 @@ wait_for /tmp/mon.out ' v: Mismatches 1 region$'
 wait_for /tmp/all.out '"event":"NewVolume"'
 dmsetup remove w
 wait_for /tmp/all.out '"event":"VolumeRemoved"'
+# (its program is waited for before SIGINT: the monitor would not wait)
+wait_for /tmp/all.err '^loud: VolumeRemoved w$'
 
 kill -TERM "$mon"
 rc=0
@@ -177,8 +189,26 @@ grep -qx 'RebuildCanceled v|RebuildCanceled|v|||3 AAA [0-9/]* idle .*' /tmp/hand
 grep -qx 'DegradedVolume s|DegradedVolume|s|||2 AD .*' /tmp/handler.log ||
 	fail "environment of DegradedVolume: $(grep '^DegradedVolume' /tmp/handler.log)"
 
-# --json: one object per line; the same events of v; w came and went
+# --json: one object per line, though the program printed on stdout; the
+# same events of v; w came and went
 cat /tmp/all.out
+cat /tmp/all.err
+python3 - /tmp/all.out <<'EOF' || fail "monitor --json --program /tmp/loud: a stdout line is not a JSON object"
+import json, sys
+for n, line in enumerate(open(sys.argv[1]), 1):
+    try:
+        assert isinstance(json.loads(line), dict), "not an object"
+    except Exception as e:
+        sys.exit("line %d %r: %s" % (n, line, e))
+EOF
+! grep -q 'loud' /tmp/all.out || fail "the --json monitor's program printed on its stdout"
+# its stdout went to the monitor's stderr: one line per event, in order
+expect_eq "$(sed -n 's/^loud: //p' /tmp/all.err)" \
+	"$(python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    print(d["event"], d["volume"]["name"], *([] if d["plex"] is None else [d["plex"]]))' /tmp/all.out)" \
+	"the --json monitor's program output (on its stderr)"
 python3 - /tmp/all.out <<'EOF' >/tmp/all.events || fail "monitor --json output: $(cat /tmp/all.out)"
 import json, sys
 for line in open(sys.argv[1]):
@@ -194,6 +224,32 @@ w: VolumeRemoved" "the --json monitor's other events"
 expect_eq "$(grep '"event":"PlexFailed"' /tmp/all.out | head -n 1 | json '(d["plex"], d["device"], d["status"]["health"], d["status"]["sync_action"])')" \
 	"(1, '/dev/ram1', 'AD', 'idle')" "PlexFailed as JSON"
 expect_eq "$(grep '"event":"Mismatches"' /tmp/all.out | json 'd["mismatch_cnt"]')" 1 "Mismatches as JSON"
+
+# SIGTERM blocked when the monitor starts: it waits with it unblocked
+perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGTERM)) or die; exec @ARGV or die' \
+	"$VX" monitor v >/tmp/blk.out 2>&1 &
+blk=$!
+t=100
+until [ "$(cat /proc/$blk/comm 2>/dev/null)" = vdsplex ]; do
+	[ "$t" -gt 0 ] || fail "the monitor with SIGTERM blocked did not start"
+	sleep 0.1
+	t=$((t - 1))
+done
+kill -TERM "$blk"
+t=100
+while kill -0 "$blk" 2>/dev/null && [ "$(awk '$1 == "State:" { print $2 }' /proc/$blk/status 2>/dev/null)" != Z ]; do
+	if [ "$t" -le 0 ]; then
+		kill -KILL "$blk"
+		wait "$blk" || true
+		fail "SIGTERM did not end a monitor started with SIGTERM blocked: $(cat /tmp/blk.out)"
+	fi
+	sleep 0.1
+	t=$((t - 1))
+done
+rc=0
+wait "$blk" || rc=$?
+expect_eq "$rc" 0 "exit status after SIGTERM of a monitor started with SIGTERM blocked"
+
 dmsetup remove v
 dmsetup remove s
 dmsetup remove leg

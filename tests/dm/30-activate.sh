@@ -3,8 +3,10 @@
 # plexes come back under other names and device numbers is reassembled from
 # its metadata by the identities recorded for its plexes (here dm UUIDs);
 # an active volume is left alone; a missing plex activates the volume
-# degraded with a warning; core-mode lines, noauto, nofail; clear errors for
-# an unknown name, a bad line, blank or busy metadata.
+# degraded with a warning, also when the surviving plex took the missing
+# one's device number; the dm UUID is the one create gave; core-mode lines,
+# noauto, nofail; clear errors for an unknown name, a bad line, blank or busy
+# metadata.
 brd_load 4 16
 len=32768 # 16 MiB
 tab=/tmp/vdsplextab
@@ -21,8 +23,12 @@ print(" ".join("%s:%s" % (p["major"], p["minor"]) for p in json.load(sys.stdin)[
 # Two plexes that are mapped devices with UUIDs (their identities).
 dmsetup create pa --uuid TEST-PLEX-A --table "0 $len linear /dev/ram0 0"
 dmsetup create pb --uuid TEST-PLEX-B --table "0 $len linear /dev/ram1 0"
-"$VX" create v --meta /dev/ram2 --plex /dev/mapper/pa --plex /dev/mapper/pb \
-	--region-size 64K --nosync
+out=$("$VX" create v --meta /dev/ram2 --plex /dev/mapper/pa --plex /dev/mapper/pb \
+	--region-size 64K --nosync)
+echo "$out"
+uuid=$(echo "$out" | sed -n 's/.*, uuid \(VDSPLEX-[0-9a-f-]*\)$/\1/p')
+[ -n "$uuid" ] || fail "create printed no uuid"
+expect_eq "$(dmsetup info -c --noheadings -o uuid v)" "$uuid" "the dm UUID create printed"
 dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
 sum=$(md5sum </dev/mapper/v)
 "$VX" plexes v
@@ -45,7 +51,7 @@ expect_eq "$(health v)" AA "health after activation"
 expect_eq "$(plexes_of)" "${a} ${b}" "plexes in their recorded order, at their new numbers"
 expect_eq "$(status_field v 7)" 10240 "rate= from the tab line"
 expect_eq "$(md5sum </dev/mapper/v)" "$sum" "data after activation"
-dmsetup info -c --noheadings -o uuid v | grep -q '^VDSPLEX-' || fail "no VDSPLEX- uuid"
+expect_eq "$(dmsetup info -c --noheadings -o uuid v)" "$uuid" "the same dm UUID after activation"
 "$VX" dump-metadata /dev/ram2 --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -63,11 +69,18 @@ expect_eq "$rc" 1 "metadata device in use"
 echo "$out" | grep -q "w: metadata device /dev/ram2 is in use" || fail "busy: $out"
 dmsetup remove v
 
-# One plex missing: degraded, with the warning; exit 0.
+# One plex missing, and the other one now at its device number (a disk lost,
+# the next one takes its name): degraded, with the warning; exit 0.
 dmsetup remove x2
+dmsetup remove x1
+dmsetup create filler --table "0 8 zero" # takes x1's minor
+dmsetup create y --uuid TEST-PLEX-B --table "0 $len linear /dev/ram1 0" # x2's = A's hint
+expect_eq "$(devno /dev/mapper/y)" "$a" "plex B on A's recorded number"
 echo "v /dev/ram2" >$tab
 act v
 expect_eq "$rc" 0 "degraded activation"
+echo "$out" | grep -q "plex id 2 'TEST-PLEX-B' found by identity at /dev/mapper/y ($a), recorded as $b" ||
+	fail "activation did not say where plex B was found"
 echo "$out" | grep -q "warning: v: plex id 1 'TEST-PLEX-A' (alive, recorded as $a) not found: .*degraded" ||
 	fail "no warning for the missing plex"
 echo "$out" | grep -q "v: activated /dev/mapper/v, 1 of 2 plexes (degraded)" || fail "no degraded line"
@@ -75,8 +88,25 @@ expect_eq "$(health v)" A "health of the degraded volume"
 expect_eq "$(md5sum </dev/mapper/v)" "$sum" "data on the degraded volume"
 dmsetup remove v
 
+# Waiting for a missing plex: --timeout waits, then activates degraded
+# (the metadata now records plex B only: remove it and bring it back late).
+dmsetup remove y
+(sleep 2 && dmsetup create y --uuid TEST-PLEX-B --table "0 $len linear /dev/ram1 0") &
+act v --timeout 20
+wait
+expect_eq "$rc" 0 "activate waiting for a late plex"
+echo "$out" | grep -q "v: waiting up to 20 s for 1 missing plex" || fail "no waiting line"
+echo "$out" | grep -q "v: activated /dev/mapper/v, 1 of 1 plex$" || fail "late plex: $out"
+dmsetup remove v
+# A plex used by another mapped device is not taken.
+dmsetup create holder --table "0 $len linear /dev/mapper/y 0"
+act v
+expect_eq "$rc" 1 "the only plex held by another device"
+echo "$out" | grep -q "in use by another mapped device" || fail "holder: $out"
+dmsetup remove holder
+
 # No in-sync plex found: not activated.
-dmsetup remove x1
+dmsetup remove y
 act v
 expect_eq "$rc" 1 "no plex found"
 echo "$out" | grep -q "v: none of the plexes recorded in sync was found; not activating" ||
@@ -124,3 +154,4 @@ expect_eq "$(health skip)" A "a one-plex core-mode volume"
 dmsetup remove skip
 dmsetup remove c
 dmsetup remove zz-first
+dmsetup remove filler

@@ -129,14 +129,15 @@ static const struct command commands[] = {
 	  "Detaches the in-sync plex INDEX, freezing a mounted filesystem around the\n"
 	  "split, and maps its data as the linear device NEW_NAME (1 to 127\n"
 	  "characters, no '/', not '.', '..' or 'control').\n" },
-	{ "activate", CMD_ACTIVATE, OPT_ALL | OPT_TAB, 0, 1,
-	  "activate [NAME|--all] [--tab FILE]",
+	{ "activate", CMD_ACTIVATE, OPT_ALL | OPT_TAB | OPT_TIMEOUT, 0, 1,
+	  "activate [NAME|--all] [--tab FILE] [--timeout S]",
 	  "activate volumes listed in /etc/vdsplextab",
 	  "Activates volume NAME, or with --all every volume without 'noauto', as\n"
 	  "/etc/vdsplextab (or --tab FILE) describes it.  With a metadata device the\n"
 	  "plexes are found by the identities the metadata records (dm UUID, by-id\n"
 	  "name, PARTUUID), wherever the devices are now; a plex not found leaves the\n"
-	  "volume degraded, with a warning.  An active volume is left as it is.\n"
+	  "volume degraded, with a warning, after waiting up to --timeout seconds\n"
+	  "for it (default 0).  An active volume is left as it is.\n"
 	  "See vdsplextab(5).\n" },
 	{ "dump-metadata", CMD_DUMP_METADATA, OPT_JSON, 1, 1,
 	  "dump-metadata DEV [--json]",

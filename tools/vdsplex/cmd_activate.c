@@ -11,12 +11,15 @@
  * numbers in the plex table, then loads the table.  A plex not found is
  * left out: the volume comes up degraded, with a warning.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <blkid/blkid.h>
@@ -71,6 +74,7 @@ struct found {
 	bool ok;
 	struct bdev dev;
 	const char *how;	/* "identity", "device path", "device number" */
+	bool weak;		/* found by a kernel name or number, not a stable name */
 };
 
 /*
@@ -85,8 +89,10 @@ static bool find_plex(const struct md_plex_info *p, struct found *f, const char 
 	struct dmdev d;
 
 	f->ok = false;
+	f->weak = false;
 	*why = "no device has this identity";
 	if (!p->identity[0]) {
+		f->weak = true;
 		f->how = "device number (no identity recorded)";
 		if (!bdev_from_devno(p->major, p->minor, &f->dev))
 			return f->ok = true;
@@ -98,6 +104,7 @@ static bool find_plex(const struct md_plex_info *p, struct found *f, const char 
 		return f->ok = !bdev_resolve(path, &f->dev);
 	}
 	if (p->identity[0] == '/') {
+		f->weak = true;
 		f->how = "device path";
 		if (!bdev_resolve(p->identity, &f->dev) && f->dev.major == p->major &&
 		    f->dev.minor == p->minor)
@@ -114,6 +121,24 @@ static bool find_plex(const struct md_plex_info *p, struct found *f, const char 
 	return false;
 }
 
+/* Is @b held by another device (a mapped device's table uses it)? */
+static bool has_holders(const struct bdev *b)
+{
+	char path[96];
+	struct dirent *de;
+	bool held = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/holders", b->major, b->minor);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!held && (de = readdir(d)))
+		held = de->d_name[0] != '.';
+	closedir(d);
+	return held;
+}
+
 /* Check that @f can hold record @p of a volume of @len sectors. */
 static bool fits(const struct md_plex_info *p, uint64_t len, struct found *f,
 		 const char **why)
@@ -127,6 +152,15 @@ static bool fits(const struct md_plex_info *p, uint64_t len, struct found *f,
 	}
 	if (sectors < p->offset || sectors - p->offset < len) {
 		*why = "the device found is too small for the plex";
+		return false;
+	}
+	/* a kernel name may be another disk now: its size must be the recorded one */
+	if (f->weak && sectors != p->dev_sectors) {
+		*why = "the device under its recorded name has another size: not the same disk";
+		return false;
+	}
+	if (has_holders(&f->dev)) {
+		*why = "the device found is in use by another mapped device";
 		return false;
 	}
 	return true;
@@ -210,7 +244,7 @@ static int activate_core(const struct tab_entry *e)
 	struct vdsplex_params vp = { .meta = "-", .region_sectors = e->region_sectors,
 				     .nr_plexes = e->nr_plexes };
 	struct plex_geometry geo[VDSPLEX_MAX_EXTENTS];
-	char dev[PATH_MAX], params[2048], opts[1100];
+	char dev[PATH_MAX], params[2048], opts[1100], uuid[64];
 	const char *why = NULL;
 	unsigned int i, bad = 0;
 	struct bdev b;
@@ -250,22 +284,11 @@ static int activate_core(const struct tab_entry *e)
 		vx_err("%s: the table line is too long", e->name);
 		return EXIT_FAIL;
 	}
-	if (create(e, NULL, len, params))
+	if (volume_uuid(NULL, uuid, sizeof(uuid)) || create(e, uuid, len, params))
 		return EXIT_FAIL;
 	printf("%s: activated /dev/mapper/%s (core mode), %u plex%s\n", e->name, e->name,
 	       e->nr_plexes, e->nr_plexes == 1 ? "" : "es");
 	return EXIT_OK;
-}
-
-/* "VDSPLEX-" and the metadata's UUID: the volume's VDS VolumeId. */
-static void volume_uuid(const struct md_info *md, char *buf, size_t len)
-{
-	const uint8_t *g = md->uuid;
-
-	snprintf(buf, len,
-		 "VDSPLEX-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11],
-		 g[12], g[13], g[14], g[15]);
 }
 
 /* Open the metadata device for the activation: exclusive, uncached. */
@@ -284,64 +307,92 @@ static int open_meta(const struct tab_entry *e, const struct bdev *b)
 	return -1;
 }
 
-/* Resolve every record; the table's plexes into @vp, hints to rewrite in @mask. */
-static unsigned int place_plexes(const struct tab_entry *e, const struct md_info *md,
-				 struct vdsplex_params *vp, uint32_t *write_mostly,
-				 uint32_t *mask, uint32_t (*devno)[2], unsigned int *alive)
-{
+/* Where activation puts each record of the metadata. */
+struct placement {
+	struct vdsplex_params vp;	/* the table's plexes */
+	uint32_t write_mostly;		/* table indices */
+	uint32_t mask;			/* slots whose hints are rewritten ... */
+	uint32_t devno[MD_MAX_PLEXES][2];	/* ... to these */
+	unsigned int alive, missing;
 	struct found f[MD_MAX_PLEXES];
-	unsigned int i, j, missing = 0;
-	const char *why = NULL;
-	char was[64];
+	const char *why[MD_MAX_PLEXES];
+};
 
-	*mask = 0;
-	*alive = 0;
+/*
+ * Resolve every record of @md into @pl.  A record not placed gets the hint
+ * 0:(slot + 1), a number no block device has: a found plex may have moved
+ * onto its old number, and two records must not name one plex.
+ */
+static void place_plexes(const struct md_info *md, struct placement *pl)
+{
+	unsigned int i, j;
+
+	memset(pl, 0, sizeof(*pl));
 	for (i = 0; i < md->nr_plexes; i++) {
 		const struct md_plex_info *p = &md->plex[i];
+		struct found *f = &pl->f[i];
 
-		if (find_plex(p, &f[i], &why) && !fits(p, md->volume_sectors, &f[i], &why))
-			f[i].ok = false;
-		for (j = 0; f[i].ok && j < i; j++)
-			if (f[j].ok && f[j].dev.major == f[i].dev.major &&
-			    f[j].dev.minor == f[i].dev.minor) {
-				why = "another plex record resolves to the same device";
-				f[i].ok = false;
+		if (find_plex(p, f, &pl->why[i]) && !fits(p, md->volume_sectors, f, &pl->why[i]))
+			f->ok = false;
+		for (j = 0; f->ok && j < i; j++)
+			if (pl->f[j].ok && pl->f[j].dev.major == f->dev.major &&
+			    pl->f[j].dev.minor == f->dev.minor && md->plex[j].offset == p->offset) {
+				pl->why[i] = "another plex record resolves to the same device and offset";
+				f->ok = false;
 			}
-		if (!f[i].ok) {
-			vx_warn("%s: plex id %" PRIu64 " '%s' (%s, recorded as %u:%u) not found: %s; the volume is activated without it (degraded) and its record is dropped: once the device is back, add it with 'vdsplex add-plex %s DEVICE'",
-				e->name, p->id, p->identity[0] ? p->identity : "-",
-				md_state_name(p->state), p->major, p->minor, why, e->name);
-			missing++;
+		if (!f->ok) {
+			pl->missing++;
+			pl->mask |= 1U << p->slot;
+			pl->devno[p->slot][0] = 0;
+			pl->devno[p->slot][1] = p->slot + 1;
 			continue;
 		}
-		if (f[i].dev.major != p->major || f[i].dev.minor != p->minor) {
-			snprintf(was, sizeof(was), "%u:%u", p->major, p->minor);
-			printf("%s: plex id %" PRIu64 " '%s' found by %s at %s (%u:%u), recorded as %s\n",
-			       e->name, p->id, p->identity, f[i].how, f[i].dev.node,
-			       f[i].dev.major, f[i].dev.minor, was);
-			*mask |= 1U << p->slot;
-			devno[p->slot][0] = f[i].dev.major;
-			devno[p->slot][1] = f[i].dev.minor;
+		if (f->dev.major != p->major || f->dev.minor != p->minor) {
+			pl->mask |= 1U << p->slot;
+			pl->devno[p->slot][0] = f->dev.major;
+			pl->devno[p->slot][1] = f->dev.minor;
 		}
 		if (p->write_mostly)
-			*write_mostly |= 1U << vp->nr_plexes;
+			pl->write_mostly |= 1U << pl->vp.nr_plexes;
 		if (p->state == MD_ALIVE)
-			(*alive)++;
-		vp->plex[vp->nr_plexes].major = f[i].dev.major;
-		vp->plex[vp->nr_plexes].minor = f[i].dev.minor;
-		vp->plex[vp->nr_plexes].offset = p->offset;
-		vp->nr_plexes++;
+			pl->alive++;
+		pl->vp.plex[pl->vp.nr_plexes].major = f->dev.major;
+		pl->vp.plex[pl->vp.nr_plexes].minor = f->dev.minor;
+		pl->vp.plex[pl->vp.nr_plexes].offset = p->offset;
+		pl->vp.nr_plexes++;
 	}
-	return missing;
 }
 
-static int activate_meta(const struct tab_entry *e)
+/* Say where each moved plex was found, and warn about each missing one. */
+static void report_placement(const struct tab_entry *e, const struct md_info *md,
+			     const struct placement *pl)
 {
-	uint32_t devno[MD_MAX_PLEXES][2], mask, write_mostly = 0;
-	struct vdsplex_params vp = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < md->nr_plexes; i++) {
+		const struct md_plex_info *p = &md->plex[i];
+		const struct found *f = &pl->f[i];
+
+		if (!f->ok)
+			vx_warn("%s: plex id %" PRIu64 " '%s' (%s, recorded as %u:%u) not found: %s; the volume is activated without it (degraded) and its record is dropped: once the device is back, add it with 'vdsplex add-plex %s DEVICE'",
+				e->name, p->id, p->identity[0] ? p->identity : "-",
+				md_state_name(p->state), p->major, p->minor, pl->why[i], e->name);
+		else if (f->dev.major != p->major || f->dev.minor != p->minor)
+			printf("%s: plex id %" PRIu64 " '%s' found by %s at %s (%u:%u), recorded as %u:%u\n",
+			       e->name, p->id, p->identity, f->how, f->dev.node, f->dev.major,
+			       f->dev.minor, p->major, p->minor);
+		if (f->ok && f->weak)
+			vx_warn("%s: plex id %" PRIu64 " is known by a kernel name only ('%s'): record a stable identity with 'dmsetup message %s 0 identity INDEX NAME'",
+				e->name, p->id, p->identity[0] ? p->identity : "-", e->name);
+	}
+}
+
+static int activate_meta(const struct tab_entry *e, uint64_t wait_ms)
+{
 	char err[512], params[2048], opts[1100], uuid[64];
-	unsigned int missing, alive;
+	struct placement *pl = NULL;
 	struct md_info *md;
+	uint64_t waited = 0;
 	struct bdev mb;
 	int fd, r, ret = EXIT_FAIL;
 	size_t n;
@@ -353,13 +404,14 @@ static int activate_meta(const struct tab_entry *e)
 		return EXIT_FAIL;
 	}
 	md = calloc(1, sizeof(*md));
-	if (!md) {
+	pl = calloc(1, sizeof(*pl));
+	if (!md || !pl) {
 		vx_err("out of memory");
-		return EXIT_FAIL;
+		goto out_free;
 	}
 	fd = open_meta(e, &mb);
 	if (fd < 0)
-		goto out;
+		goto out_free;
 	r = md_read(fd, md, err, sizeof(err));
 	if (r) {
 		vx_err("%s: metadata device %s: %s", e->name, mb.node, err);
@@ -370,14 +422,22 @@ static int activate_meta(const struct tab_entry *e)
 		       e->name, mb.node, e->name, e->meta);
 		goto out;
 	}
-	missing = place_plexes(e, md, &vp, &write_mostly, &mask, devno, &alive);
-	if (!alive) {
+	/* plexes that appear late (a slow disk, an LV, a network device) */
+	for (place_plexes(md, pl); pl->missing && waited < wait_ms; place_plexes(md, pl)) {
+		if (!waited)
+			printf("%s: waiting up to %" PRIu64 " s for %u missing plex%s\n", e->name,
+			       wait_ms / 1000, pl->missing, pl->missing == 1 ? "" : "es");
+		usleep(250 * 1000);
+		waited += 250;
+	}
+	report_placement(e, md, pl);
+	if (!pl->alive) {
 		vx_err("%s: none of the plexes recorded in sync was found; not activating",
 		       e->name);
 		goto out;
 	}
-	if (mask) {
-		r = md_set_hints(fd, mask, (const uint32_t (*)[2])devno, err, sizeof(err));
+	if (pl->mask) {
+		r = md_set_hints(fd, pl->mask, (const uint32_t (*)[2])pl->devno, err, sizeof(err));
 		if (r) {
 			vx_err("%s: recording the plexes' new device numbers failed: %s",
 			       e->name, err);
@@ -386,10 +446,10 @@ static int activate_meta(const struct tab_entry *e)
 	}
 	close(fd);
 	fd = -1;
-	snprintf(vp.meta, sizeof(vp.meta), "%u:%u", mb.major, mb.minor);
-	vp.region_sectors = md->region_size;
-	if (vdsplex_params_format(&vp, params, sizeof(params)) ||
-	    opt_args(e, write_mostly | e->write_mostly, false, opts, sizeof(opts))) {
+	snprintf(pl->vp.meta, sizeof(pl->vp.meta), "%u:%u", mb.major, mb.minor);
+	pl->vp.region_sectors = md->region_size;
+	if (vdsplex_params_format(&pl->vp, params, sizeof(params)) ||
+	    opt_args(e, pl->write_mostly, false, opts, sizeof(opts))) {
 		vx_err("%s: the table line is too long", e->name);
 		goto out;
 	}
@@ -398,21 +458,23 @@ static int activate_meta(const struct tab_entry *e)
 		vx_err("%s: the table line is too long", e->name);
 		goto out;
 	}
-	volume_uuid(md, uuid, sizeof(uuid));
-	if (create(e, uuid, md->volume_sectors, params))
+	if (volume_uuid(md->uuid, uuid, sizeof(uuid)) ||
+	    create(e, uuid, md->volume_sectors, params))
 		goto out;
 	printf("%s: activated /dev/mapper/%s, %u of %u plex%s%s\n", e->name, e->name,
-	       vp.nr_plexes, md->nr_plexes, md->nr_plexes == 1 ? "" : "es",
-	       missing ? " (degraded)" : "");
+	       pl->vp.nr_plexes, md->nr_plexes, md->nr_plexes == 1 ? "" : "es",
+	       pl->missing ? " (degraded)" : "");
 	ret = EXIT_OK;
 out:
 	if (fd >= 0)
 		close(fd);
+out_free:
+	free(pl);
 	free(md);
 	return ret;
 }
 
-static int activate_one(const struct tab_entry *e)
+static int activate_one(const struct tab_entry *e, uint64_t wait_ms)
 {
 	bool active;
 	int r = already_active(e, &active);
@@ -421,7 +483,28 @@ static int activate_one(const struct tab_entry *e)
 		return r;
 	if (!strcmp(e->meta, "-"))
 		return activate_core(e);
-	return activate_meta(e);
+	return activate_meta(e, wait_ms);
+}
+
+/*
+ * One activation at a time (the systemd unit, the initramfs, an
+ * administrator): two would contend for the metadata devices.  Held until
+ * exit.
+ */
+static int lock_activation(void)
+{
+	int fd;
+
+	mkdir("/run/vdsplex", 0755);
+	fd = open("/run/vdsplex/activate.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return 0;	/* no /run (a rescue shell): go on unlocked */
+	if (flock(fd, LOCK_EX)) {
+		vx_err("cannot lock /run/vdsplex/activate.lock: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return 0;
 }
 
 /* The whole tab file @path into @t. */
@@ -466,6 +549,7 @@ static int load_tab(const char *path, struct tab *t)
 int cmd_activate(const struct cmd_args *a)
 {
 	const char *path = a->tab ? a->tab : VDSPLEXTAB_PATH;
+	uint64_t wait_ms = a->timeout_ms == VDSPLEX_WAIT_FOREVER ? 0 : a->timeout_ms;
 	const struct tab_entry *e;
 	unsigned int i, done = 0;
 	int ret = EXIT_OK;
@@ -476,7 +560,7 @@ int cmd_activate(const struct cmd_args *a)
 		vx_err("out of memory");
 		return EXIT_FAIL;
 	}
-	if (load_tab(path, t)) {
+	if (load_tab(path, t) || lock_activation()) {
 		ret = EXIT_FAIL;
 		goto out;
 	}
@@ -486,7 +570,7 @@ int cmd_activate(const struct cmd_args *a)
 			vx_err("NAME '%s' is not in %s", a->volume, path);
 			ret = EXIT_FAIL;
 		} else {
-			ret = activate_one(e);
+			ret = activate_one(e, wait_ms);
 		}
 		goto out;
 	}
@@ -495,7 +579,7 @@ int cmd_activate(const struct cmd_args *a)
 		if (e->noauto)
 			continue;
 		done++;
-		if (activate_one(e) == EXIT_OK)
+		if (activate_one(e, wait_ms) == EXIT_OK)
 			continue;
 		if (e->nofail)
 			vx_warn("%s: not activated (nofail)", e->name);

@@ -10,13 +10,15 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "common.h"
 #include "ctl.h"
 #include "devices.h"
+#include "mdread.h"
 #include "tableline.h"
 #include "vds.h"
 
@@ -81,19 +83,28 @@ static int volume_length(const struct cmd_args *a, const struct create_plex *p,
 	return EXIT_FAIL;
 }
 
-/* A fresh dm UUID: "VDSPLEX-" and a random GUID (VDS's VolumeId). */
-static int make_uuid(char *buf, size_t len)
+/*
+ * The volume's UUID: with a metadata device, the one the module recorded when
+ * it formatted it, so that activate gives the volume the same dm UUID at
+ * every boot; else a random one.
+ */
+static int metadata_uuid(const char *meta, char *buf, size_t len)
 {
-	uint8_t g[16];
+	struct md_info *md;
+	char err[256];
+	struct bdev b;
+	int fd, r = -ENOENT;
 
-	if (getrandom(g, sizeof(g), 0) != (ssize_t)sizeof(g))
-		return -errno;
-	g[6] = (g[6] & 0x0f) | 0x40;	/* version 4 */
-	g[8] = (g[8] & 0x3f) | 0x80;	/* variant 1 */
-	return vx_snprintf(buf, len,
-			   "VDSPLEX-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-			   g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9],
-			   g[10], g[11], g[12], g[13], g[14], g[15]);
+	if (!strcmp(meta, "-") || bdev_resolve(meta, &b))
+		return -ENOENT;
+	md = calloc(1, sizeof(*md));
+	fd = open(b.node, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (md && fd >= 0 && !md_read(fd, md, err, sizeof(err)) && !md->blank)
+		r = volume_uuid(md->uuid, buf, len);
+	if (fd >= 0)
+		close(fd);
+	free(md);
+	return r;
 }
 
 /* SET_IDENTITY for every plex; failures are warnings. */
@@ -172,16 +183,21 @@ int cmd_create(const struct cmd_args *a)
 	if (load_plexes(a, p) || volume_length(a, p, &len) ||
 	    build_table(a, p, len, &seg, params, sizeof(params)))
 		return EXIT_FAIL;
-	r = make_uuid(uuid, sizeof(uuid));
-	if (r) {
-		vx_err("cannot generate a UUID: %s", strerror(-r));
-		return EXIT_FAIL;
-	}
-	r = dmx_create(a->volume, uuid, &t);
+	/* the metadata is formatted by the constructor: its UUID comes after */
+	r = dmx_create(a->volume, NULL, &t);
 	if (r) {
 		vx_err("creating '%s' failed: %s (table: 0 %" PRIu64 " vdsplex %s; the kernel log names the bad argument)",
 		       a->volume, dmx_strerror(r), len, params);
 		return EXIT_FAIL;
+	}
+	r = metadata_uuid(a->meta, uuid, sizeof(uuid));
+	if (r)
+		r = volume_uuid(NULL, uuid, sizeof(uuid));
+	if (!r)
+		r = dmx_set_uuid(a->volume, uuid);
+	if (r) {
+		vx_warn("%s: the volume has no dm UUID: %s", a->volume, dmx_strerror(r));
+		snprintf(uuid, sizeof(uuid), "-");
 	}
 	record_identities(a->volume, p, a->nr_specs);
 	printf("%s: created /dev/mapper/%s, %u plex%s, %" PRIu64 " sectors, region %" PRIu64 " sectors, uuid %s\n",

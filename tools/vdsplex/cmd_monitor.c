@@ -59,7 +59,8 @@ struct monitor {
 	struct watched *w;
 	unsigned int n;
 	int ctl;		/* our /dev/mapper/control; -1: look every FALLBACK_MS */
-	sigset_t run_mask;	/* the mask to wait in and to give --program */
+	sigset_t run_mask;	/* the mask to wait in: the stop signals unblocked */
+	sigset_t prog_mask;	/* the mask the monitor was started with, for --program */
 	bool trouble;		/* a volume is degraded or its metadata failed */
 };
 
@@ -89,8 +90,10 @@ static struct timespec ms_ts(uint64_t ms)
 /*
  * SIGINT and SIGTERM end the monitor: they are blocked except while it
  * waits (ppoll() with run_mask), so none is lost between a check of
- * stop_signal and the wait.  A SIGINT ignored at the start (a background
- * job of a script) stays ignored.
+ * stop_signal and the wait.  run_mask is the mask the monitor was started
+ * with less those signals: one blocked at the start is unblocked there
+ * too, else ppoll() would never see it.  A SIGINT ignored at the start (a
+ * background job of a script) stays ignored.
  */
 static void signals_setup(struct monitor *m)
 {
@@ -113,6 +116,9 @@ static void signals_setup(struct monitor *m)
 		sigaddset(&block, sigs[i]);
 	}
 	sigprocmask(SIG_BLOCK, &block, &m->run_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		if (sigismember(&block, sigs[i]) == 1)
+			sigdelset(&m->run_mask, sigs[i]);
 }
 
 /* DM_DEV_ARM_POLL: poll() on @fd wakes at the next dm event.  0 or -errno. */
@@ -277,9 +283,34 @@ static void reap(void)
 }
 
 /*
+ * In a --program child: stdout onto stderr, or onto /dev/null when the
+ * monitor has no stderr.  0 or -1.
+ */
+static int program_stdout(void)
+{
+	int fd;
+
+	if (dup2(STDERR_FILENO, STDOUT_FILENO) >= 0)
+		return 0;
+	fd = open("/dev/null", O_WRONLY);
+	if (fd < 0)
+		return -1;
+	if (fd != STDOUT_FILENO && dup2(fd, STDOUT_FILENO) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (fd != STDOUT_FILENO)
+		close(fd);
+	return 0;
+}
+
+/*
  * --program PROG EVENT VOLUME [PLEX-INDEX], with VDSPLEX_EVENT,
  * VDSPLEX_VOLUME, VDSPLEX_PLEX, VDSPLEX_DEVICE and VDSPLEX_STATUS in its
- * environment; executed directly (execvp), never through a shell.
+ * environment; executed directly (execvp), never through a shell.  Its
+ * stdout is the monitor's stderr: what it prints must not mix with the
+ * events on stdout (under --json, one object a line).  It gets the signal
+ * mask the monitor was started with.
  */
 static void run_program(struct monitor *m, const struct dmdev *d, const struct mon_event *e,
 			const struct mon_snap *s)
@@ -322,7 +353,12 @@ static void run_program(struct monitor *m, const struct dmdev *d, const struct m
 			setenv("VDSPLEX_STATUS", s->line, 1);
 		else
 			unsetenv("VDSPLEX_STATUS");
-		sigprocmask(SIG_SETMASK, &m->run_mask, NULL);
+		if (program_stdout()) {
+			fprintf(stderr, "vdsplex: --program: cannot redirect the stdout of '%s': %s\n",
+				prog, strerror(errno));
+			_exit(127);
+		}
+		sigprocmask(SIG_SETMASK, &m->prog_mask, NULL);
 		execvp(prog, argv);
 		fprintf(stderr, "vdsplex: --program: cannot run '%s': %s\n", prog,
 			strerror(errno));
@@ -331,13 +367,19 @@ static void run_program(struct monitor *m, const struct dmdev *d, const struct m
 	program_wait(m, pid, what);
 }
 
-/* Print event @e of volume @d (snapshot @s, NULL when gone) and run --program. */
+/*
+ * Print event @e of volume @d (snapshot @s, NULL when gone) and run
+ * --program; nothing once SIGINT or SIGTERM came (while a program was
+ * waited for): the monitor is ending.
+ */
 static void report(struct monitor *m, const struct dmdev *d, const struct mon_event *e,
 		   const struct mon_snap *s)
 {
 	struct volume_ref ref = { d->name, d->uuid, d->major, d->minor };
 	time_t now = time(NULL);
 
+	if (stop_signal)
+		return;
 	if (m->a->json) {
 		struct json_object *o = mon_event_json(now, &ref, e, s);
 
@@ -362,7 +404,7 @@ static void report_all(struct monitor *m, const struct dmdev *d, const struct mo
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !stop_signal; i++)
 		report(m, d, &ev[i], s);
 }
 
@@ -483,7 +525,7 @@ static int scan(struct monitor *m, bool first, bool all)
 		memmove(&m->w[i], &m->w[i + 1], (m->n - i - 1) * sizeof(*m->w));
 		m->n--;
 	}
-	for (j = 0; j < n; j++) {
+	for (j = 0; j < n && !stop_signal; j++) {
 		for (i = 0; i < m->n && !same_dev(&m->w[i].dm, &devs[j]); i++)
 			;
 		if (i == m->n)
@@ -582,6 +624,7 @@ int cmd_monitor(const struct cmd_args *a)
 	m.a = a;
 	m.ctl = -1;
 	sigprocmask(SIG_BLOCK, NULL, &m.run_mask);
+	m.prog_mask = m.run_mask;
 	ret = check_program(a->program);
 	if (!ret)
 		ret = resolve_named(&m);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/random.h>
 
 #include "common.h"
 
@@ -64,4 +65,21 @@ void sig_block_fatal(sigset_t *old)
 void sig_restore(const sigset_t *old)
 {
 	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+int volume_uuid(const uint8_t *g, char *buf, size_t len)
+{
+	uint8_t r[16];
+
+	if (!g) {
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -errno;
+		r[6] = (r[6] & 0x0f) | 0x40;	/* version 4 */
+		r[8] = (r[8] & 0x3f) | 0x80;	/* variant 1 */
+		g = r;
+	}
+	return vx_snprintf(buf, len,
+			   "VDSPLEX-%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+			   g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9],
+			   g[10], g[11], g[12], g[13], g[14], g[15]);
 }

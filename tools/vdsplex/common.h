@@ -32,6 +32,12 @@ void vx_warn(const char *fmt, ...) __printf(1, 2);
 /* snprintf that reports truncation: 0, or -ENAMETOOLONG. */
 int vx_snprintf(char *buf, size_t len, const char *fmt, ...) __printf(3, 4);
 
+/*
+ * A volume's dm UUID (VDS's VolumeId): "VDSPLEX-" and the GUID @g, or a
+ * random one (version 4) when @g is NULL.  Return: 0 or -errno.
+ */
+int volume_uuid(const uint8_t *g, char *buf, size_t len);
+
 /* @a + @b, or UINT64_MAX when the sum does not fit. */
 uint64_t u64_add_sat(uint64_t a, uint64_t b);
 

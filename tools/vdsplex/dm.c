@@ -194,16 +194,43 @@ uint64_t dmx_table_len(const struct dmtable *t)
 	return len;
 }
 
+/*
+ * The target type of @d's first live segment into @type[DMX_TYPE_LEN],
+ * from a STATUS (INFO) ioctl: never the table, which may hold a key
+ * (dm-crypt's plain and LUKS1 tables do) that would land in our heap.
+ * NOFLUSH: a thin-pool need not commit its metadata to be looked at.
+ * Return: 0 (type "" when @d has no live table), or -errno.
+ */
+static int first_type(const struct dmdev *d, char *type)
+{
+	struct dm_task *dmt = dev_task(DM_DEVICE_STATUS, d);
+	uint64_t start, len;
+	char *ttype = NULL, *params = NULL;
+	int r = 0;
+
+	type[0] = '\0';
+	if (!dmt)
+		return -ENXIO;
+	if (!dm_task_no_flush(dmt)) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (!dm_task_run(dmt)) {
+		r = task_err(dmt);
+		goto out;
+	}
+	dm_get_next_target(dmt, NULL, &start, &len, &ttype, &params);
+	copy_str(type, DMX_TYPE_LEN, ttype);
+out:
+	dm_task_destroy(dmt);
+	return r;
+}
+
 bool dmx_is_type(const struct dmdev *d, const char *type)
 {
-	struct dmtable t;
-	bool yes;
+	char t[DMX_TYPE_LEN];
 
-	if (dmx_table(d, false, &t))
-		return false;
-	yes = t.n && !strcmp(t.seg[0].type, type);
-	dmx_table_free(&t);
-	return yes;
+	return !first_type(d, t) && t[0] && !strcmp(t, type);
 }
 
 /* Append @name's info to *devs when its first segment is @type. */
@@ -292,6 +319,19 @@ int dmx_create(const char *name, const char *uuid, const struct dmtable *t)
 	if (r) {
 		dm_task_destroy(dmt);
 		return r;
+	}
+	return run_udev(dmt);
+}
+
+int dmx_set_uuid(const char *name, const char *uuid)
+{
+	struct dm_task *dmt = dm_task_create(DM_DEVICE_RENAME);
+
+	if (!dmt)
+		return -ENXIO;
+	if (!dm_task_set_name(dmt, name) || !dm_task_set_newuuid(dmt, uuid)) {
+		dm_task_destroy(dmt);
+		return -EINVAL;
 	}
 	return run_udev(dmt);
 }

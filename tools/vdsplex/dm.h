@@ -55,14 +55,23 @@ int dmx_table(const struct dmdev *d, bool status, struct dmtable *t);
 void dmx_table_free(struct dmtable *t);
 /* Sum of the segment lengths. */
 uint64_t dmx_table_len(const struct dmtable *t);
-/* Is the first segment of @d's live table of @type? */
+/*
+ * Is the first segment of @d's live table of @type?  Told from @d's status
+ * (the target type comes with it), never from its table: that of another
+ * target may hold a key (dm-crypt), which is not to be read into memory.
+ */
 bool dmx_is_type(const struct dmdev *d, const char *type);
 
-/* Every mapped device whose live table's first segment is @type; free() *devs. */
+/*
+ * Every mapped device whose live table's first segment is @type, told as
+ * dmx_is_type() does; free() *devs.
+ */
 int dmx_list(const char *type, struct dmdev **devs, unsigned int *n);
 
 /* Create @name (with @uuid, may be NULL) from @t and resume it. */
 int dmx_create(const char *name, const char *uuid, const struct dmtable *t);
+/* Give @name, which has no UUID yet, the UUID @uuid. */
+int dmx_set_uuid(const char *name, const char *uuid);
 /*
  * Load @t as the inactive table of @d (read-only when @d is), then resume
  * @d, swapping it in.  When the resume fails, @d is not left suspended

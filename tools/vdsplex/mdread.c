@@ -29,12 +29,13 @@ const char *md_state_name(uint32_t state)
 static int read_block(int fd, uint64_t nr, unsigned char *blk, char *err, size_t errlen)
 {
 	ssize_t r = pread(fd, blk, VDSPLEX_MD_BLOCK_SIZE, (off_t)(nr * VDSPLEX_MD_BLOCK_SIZE));
+	int e = r < 0 ? errno : EIO;
 
 	if (r == VDSPLEX_MD_BLOCK_SIZE)
 		return 0;
 	snprintf(err, errlen, "cannot read metadata block %llu: %s", (unsigned long long)nr,
-		 r < 0 ? strerror(errno) : "the device ends before it");
-	return r < 0 ? -errno : -EIO;
+		 r < 0 ? strerror(e) : "the device ends before it");
+	return -e;
 }
 
 /* Regions set in the bitmap of @nr_blocks blocks from @start. */
@@ -188,10 +189,14 @@ int md_set_hints(int fd, uint32_t mask, const uint32_t (*devno)[2], char *err, s
 	ret = vdsplex_md_plexes_decode(blk, &sb, p, &why);
 	if (ret)
 		goto bad;
-	if (pwrite(fd, blk, VDSPLEX_MD_BLOCK_SIZE, VDSPLEX_MD_BLOCK_SIZE) != VDSPLEX_MD_BLOCK_SIZE ||
-	    fdatasync(fd)) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot write metadata block 1: %s", strerror(errno));
+	{
+		ssize_t w = pwrite(fd, blk, VDSPLEX_MD_BLOCK_SIZE, VDSPLEX_MD_BLOCK_SIZE);
+
+		ret = w < 0 ? -errno : w != VDSPLEX_MD_BLOCK_SIZE ? -EIO : 0;
+		if (!ret && fdatasync(fd))
+			ret = -errno;
+		if (ret)
+			snprintf(err, errlen, "cannot write metadata block 1: %s", strerror(-ret));
 	}
 	goto out;
 bad:

@@ -56,6 +56,7 @@ static int tab_option(struct tab_entry *e, char *o, char *err, size_t errlen)
 			return tab_err(err, errlen, e->line, "rate '%s': %s", val, why);
 		e->rate_set = true;
 	} else if (val && !strcmp(o, "read-policy")) {
+		e->read_policy = NULL;
 		for (i = 0; i < ARRAY_SIZE(read_policies); i++)
 			if (!strcmp(val, read_policies[i]))
 				e->read_policy = read_policies[i];
@@ -115,6 +116,10 @@ static int tab_entry(struct tab_entry *e, unsigned int line, char **f, unsigned 
 			if (tab_option(e, tok, err, errlen))
 				return -EINVAL;
 	}
+	/* table indices shift when a plex is missing; the metadata keeps the flag */
+	if (strcmp(e->meta, "-") && e->write_mostly)
+		return tab_err(err, errlen, line,
+			       "write-mostly is for core-mode lines: with a metadata device the metadata records it");
 	if (e->nr_plexes && (uint64_t)e->write_mostly >> e->nr_plexes)
 		return tab_err(err, errlen, line, "write-mostly names a plex index past PLEXES");
 	return 0;

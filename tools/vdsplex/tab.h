@@ -43,7 +43,7 @@ struct tab_entry {
 	bool rate_set;
 	struct rate rate;		/* rate=RATE: resync_rate */
 	const char *read_policy;	/* read-policy=P, or NULL */
-	uint32_t write_mostly;		/* write-mostly=IDX, a bit per plex index */
+	uint32_t write_mostly;		/* core mode: write-mostly=IDX, a bit per plex */
 };
 
 struct tab {

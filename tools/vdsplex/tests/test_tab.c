@@ -19,14 +19,15 @@ static void entries(void **state)
 		"\n"
 		"data   PARTUUID=5d1e0c6a-01   -   rate=50M,read-policy=least_pending\n"
 		"  scratch\t-\t/dev/sdb1,/dev/sdc1:2048  nosync,noauto,region-size=4M  # core\n"
-		"root UUID=abcd - initramfs,nofail,write-mostly=1\n"
+		"root UUID=abcd - initramfs,nofail,read-policy=primary\n"
 		"plain /dev/vdc1\n";
 	char err[256];
 	struct tab t;
 	const struct tab_entry *e;
 
 	(void)state;
-	assert_int_equal(tab_parse(text, &t, err, sizeof(err)), 0);
+	if (tab_parse(text, &t, err, sizeof(err)))
+		fail_msg("%s", err);
 	assert_int_equal(t.n, 4);
 
 	e = tab_find(&t, "data");
@@ -47,12 +48,13 @@ static void entries(void **state)
 	assert_string_equal(e->plexes[1], "/dev/sdc1:2048");
 	assert_true(e->nosync && e->noauto);
 	assert_int_equal(e->region_sectors, 8192);
+	assert_int_equal(e->write_mostly, 0);
 
 	e = tab_find(&t, "root");
 	assert_non_null(e);
 	assert_true(e->initramfs && e->nofail);
-	assert_int_equal(e->write_mostly, 1U << 1);
-	assert_null(e->read_policy);
+	assert_int_equal(e->write_mostly, 0);
+	assert_string_equal(e->read_policy, "primary");
 
 	e = tab_find(&t, "plain");
 	assert_non_null(e);
@@ -88,7 +90,9 @@ static void errors(void **state)
 		{ "a /dev/m - rate=fast\n", "line 1: rate 'fast'" },
 		{ "a /dev/m - region-size=3K\n", "line 1: region-size '3K'" },
 		{ "a /dev/m - read-policy=random\n", "line 1: read-policy 'random'" },
-		{ "a /dev/m - write-mostly=40\n", "line 1: write-mostly '40'" },
+		{ "a - /dev/x write-mostly=40\n", "line 1: write-mostly '40'" },
+		{ "a /dev/m - write-mostly=1\n", "line 1: write-mostly is for core-mode lines" },
+		{ "a /dev/m - read-policy=primary,read-policy=bogus\n", "line 1: read-policy 'bogus'" },
 		{ "a - /dev/x,/dev/y write-mostly=2\n", "line 1: write-mostly names a plex index" },
 		{ "a /dev/m\nb /dev/n\na /dev/o\n", "line 3: NAME 'a' again (first on line 1)" },
 		{ "a /dev/m - noauto=1\n", "line 1: unknown option 'noauto=1'" },
