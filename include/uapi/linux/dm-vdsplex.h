@@ -7,7 +7,7 @@
  * and a flags field; reserved fields must be zero.  Devices are passed as
  * major/minor pairs, pointers as __u64.  A call that fails returns -1 with
  * errno set and, when the struct was readable, the VDS HRESULT in its
- * hresult field.  See Documentation/dm-vdsplex.rst, "Control device".
+ * hresult field.  See Documentation/ioctl.rst.
  */
 #ifndef _UAPI_LINUX_DM_VDSPLEX_H
 #define _UAPI_LINUX_DM_VDSPLEX_H
@@ -219,9 +219,10 @@ struct vdsplex_ioc_plex {
  * @flags: must be 0.
  * @vol_major: the volume, major.
  * @vol_minor: the volume, minor.
- * @hresult: out: VDS_S_OK, or VDS_E_INVALID_OPERATION when no operation
- *	runs.
- * @fd: out: a new handle on the running operation.
+ * @hresult: out: VDS_S_OK, or VDS_E_INVALID_OPERATION when the volume never
+ *	had an AddPlex.
+ * @fd: out: a new handle on the running operation, or on the last one,
+ *	ended.
  * @reserved: must be 0.
  */
 struct vdsplex_ioc_open_async {
