@@ -181,13 +181,17 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_throttle_ns);
  * @finished: the operation has ended.
  *
  * Context: any.
- * Return: 0..99 while running (never 100 before the end), 100 when finished.
+ * Return: 0..99 while running (never 100 before the end), 100 when finished;
+ * 0 while no progress has been published (@total 0: an AddPlex resumed from
+ * the metadata whose table has not run yet).
  */
 unsigned int vdsplex_percent(u64 done, u64 total, bool finished)
 {
 	if (finished)
 		return 100;
-	if (!total || done >= total)
+	if (!total)
+		return 0;
+	if (done >= total)
 		return 99;
 	return min_t(u64, div64_u64(done * 100, total), 99);
 }

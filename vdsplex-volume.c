@@ -1011,9 +1011,17 @@ void vdsplex_release(struct vdsplex_ctx *ctx)
 		vol->active = NULL;
 		spin_unlock_irqrestore(&vol->state_lock, flags);
 	}
-	/* The last instance holds the metadata device: done with it. */
-	if (list_empty(&vol->instances))
+	if (list_empty(&vol->instances)) {
+		/*
+		 * An AddPlex resumed from the metadata by a table that was
+		 * never resumed ends with the volume too (SPEC §7).
+		 */
+		spin_lock_irqsave(&vol->state_lock, flags);
+		__vdsplex_op_finish(ctx, VDS_E_OBJECT_DELETED);
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+		/* The last instance holds the metadata device: done with it. */
 		vdsplex_md_destroy(vol);
+	}
 	mutex_unlock(&vol->lock);
 }
 

@@ -715,7 +715,7 @@ static void vdsplex_test_percent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vdsplex_percent(999, 1000, false), 99U);
 	/* never 100 while running */
 	KUNIT_EXPECT_EQ(test, vdsplex_percent(100, 100, false), 99U);
-	KUNIT_EXPECT_EQ(test, vdsplex_percent(0, 0, false), 99U);
+	KUNIT_EXPECT_EQ(test, vdsplex_percent(0, 0, false), 0U);
 	KUNIT_EXPECT_EQ(test, vdsplex_percent(3, 100, true), 100U);
 	/* no overflow on huge volumes */
 	KUNIT_EXPECT_EQ(test, vdsplex_percent(1ULL << 56, 1ULL << 57, false),

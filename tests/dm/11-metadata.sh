@@ -108,3 +108,24 @@ expect_create_fails v "0 $((len / 2)) vdsplex $meta 2048 2 /dev/ram0 0 /dev/ram1
 	"metadata is for a volume of $len sectors, table: $((len / 2))"
 expect_create_fails v "0 $len vdsplex $meta 1024 2 /dev/ram0 0 /dev/ram1 0" \
 	"metadata has region_size 2048, the table 1024"
+
+# An AddPlex resumed from the metadata by a table that never runs: a handle
+# on it reads 0 % (no progress yet), and dmsetup remove ends it with
+# VDS_E_OBJECT_DELETED (SPEC §7), as it does for a running one.
+dd if=/dev/zero of=$meta bs=1M count=4 oflag=direct status=none
+dmsetup create v --table "0 $len vdsplex $meta 2048 1 /dev/ram0 0 1 nosync"
+dmsetup message v 0 resync_rate 1024
+dmsetup message v 0 add_plex /dev/ram1
+dmsetup remove v # ends that AddPlex; the metadata keeps plex 1 recovering
+dmsetup create v --notable
+dmsetup load v --table "0 $len vdsplex $meta 2048 2 /dev/ram0 0 /dev/ram1 0 2 resync_rate 1024"
+vol=$(dmsetup info -c -o major,minor --noheadings --separator : v)
+"$IOCTL" open "$vol" --status --wait 20000 >/tmp/never.out 2>&1 &
+held=$!
+sleep 2
+dmsetup remove v
+wait "$held" || true
+cat /tmp/never.out
+grep -q '^status state=running .* percent=0 ' /tmp/never.out || fail "percent before any progress"
+grep -q '^wait rc=0 .*hresult=0x8004240b VDS_E_OBJECT_DELETED' /tmp/never.out ||
+	fail "a resumed AddPlex outlived its never-resumed table: $(cat /tmp/never.out)"
