@@ -67,31 +67,66 @@ static int count_bitmap(int fd, uint64_t start, const struct vdsplex_md_super *s
 	return 0;
 }
 
+/* A block-sized, block-aligned buffer (O_DIRECT), or NULL with @err set. */
+static unsigned char *block_alloc(char *err, size_t errlen)
+{
+	void *blk = NULL;
+
+	if (posix_memalign(&blk, VDSPLEX_MD_BLOCK_SIZE, VDSPLEX_MD_BLOCK_SIZE)) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	return blk;
+}
+
+/*
+ * Read and decode the superblock and the plex table, as the module does.
+ * *@blank: block 0 is all zero (never formatted; @sb and @p are not set).
+ * Return: 0 or -errno with the reason in @err.
+ */
+static int read_tables(int fd, unsigned char *blk, struct vdsplex_md_super *sb,
+		       struct vdsplex_md_plex *p, bool *blank, char *err, size_t errlen)
+{
+	char *why = NULL;
+	int ret;
+
+	*blank = false;
+	ret = read_block(fd, 0, blk, err, errlen);
+	if (ret)
+		return ret;
+	if (vdsplex_md_block_is_zero(blk)) {
+		*blank = true;
+		return 0;
+	}
+	ret = vdsplex_md_super_decode(blk, sb, &why);
+	if (!ret)
+		ret = read_block(fd, 1, blk, err, errlen);
+	else
+		snprintf(err, errlen, "%s", why ? why : "invalid metadata");
+	if (ret)
+		return ret;
+	ret = vdsplex_md_plexes_decode(blk, sb, p, &why);
+	if (ret)
+		snprintf(err, errlen, "%s", why ? why : "invalid metadata");
+	return ret;
+}
+
 int md_read(int fd, struct md_info *info, char *err, size_t errlen)
 {
 	struct vdsplex_md_plex p[VDSPLEX_MD_MAX_PLEXES];
 	struct vdsplex_md_layout l;
 	struct vdsplex_md_super sb;
 	unsigned char *blk = NULL;
-	char *why = NULL;
 	unsigned int i;
 	int ret;
 
 	memset(info, 0, sizeof(*info));
-	if (posix_memalign((void **)&blk, VDSPLEX_MD_BLOCK_SIZE, VDSPLEX_MD_BLOCK_SIZE)) {
-		snprintf(err, errlen, "out of memory");
+	blk = block_alloc(err, errlen);
+	if (!blk)
 		return -ENOMEM;
-	}
-	ret = read_block(fd, 0, blk, err, errlen);
-	if (ret)
+	ret = read_tables(fd, blk, &sb, p, &info->blank, err, errlen);
+	if (ret || info->blank)
 		goto out;
-	if (vdsplex_md_block_is_zero(blk)) {
-		info->blank = true;
-		goto out;
-	}
-	ret = vdsplex_md_super_decode(blk, &sb, &why);
-	if (ret)
-		goto bad;
 	info->version = VDSPLEX_MD_VERSION;
 	info->clean = sb.flags & VDSPLEX_MD_CLEAN;
 	memcpy(info->uuid, sb.uuid, sizeof(info->uuid));
@@ -105,12 +140,6 @@ int md_read(int fd, struct md_info *info, char *err, size_t errlen)
 	vdsplex_md_layout(sb.nr_regions, &l);
 	info->blocks = l.nr_blocks;
 
-	ret = read_block(fd, 1, blk, err, errlen);
-	if (ret)
-		goto out;
-	ret = vdsplex_md_plexes_decode(blk, &sb, p, &why);
-	if (ret)
-		goto bad;
 	ret = count_bitmap(fd, l.write_intent, &sb, blk, &info->dirty, err, errlen);
 	if (!ret)
 		ret = count_bitmap(fd, l.discarded, &sb, blk, &info->discarded, err, errlen);
@@ -140,9 +169,6 @@ int md_read(int fd, struct md_info *info, char *err, size_t errlen)
 					   &o->in_sync, err, errlen);
 		info->nr_plexes++;
 	}
-	goto out;
-bad:
-	snprintf(err, errlen, "%s", why ? why : "invalid metadata");
 out:
 	free(blk);
 	return ret;
@@ -152,27 +178,22 @@ int md_set_hints(int fd, uint32_t mask, const uint32_t (*devno)[2], char *err, s
 {
 	struct vdsplex_md_plex p[VDSPLEX_MD_MAX_PLEXES];
 	struct vdsplex_md_super sb;
-	unsigned char *blk = NULL;
+	unsigned char *blk;
 	char *why = NULL;
 	unsigned int s;
+	bool blank;
 	int ret;
 
-	if (posix_memalign((void **)&blk, VDSPLEX_MD_BLOCK_SIZE, VDSPLEX_MD_BLOCK_SIZE)) {
-		snprintf(err, errlen, "out of memory");
+	blk = block_alloc(err, errlen);
+	if (!blk)
 		return -ENOMEM;
+	ret = read_tables(fd, blk, &sb, p, &blank, err, errlen);
+	if (!ret && blank) {
+		snprintf(err, errlen, "the metadata device is blank");
+		ret = -EINVAL;
 	}
-	ret = read_block(fd, 0, blk, err, errlen);
 	if (ret)
 		goto out;
-	ret = vdsplex_md_super_decode(blk, &sb, &why);
-	if (ret)
-		goto bad;
-	ret = read_block(fd, 1, blk, err, errlen);
-	if (ret)
-		goto out;
-	ret = vdsplex_md_plexes_decode(blk, &sb, p, &why);
-	if (ret)
-		goto bad;
 	for (s = 0; s < VDSPLEX_MD_MAX_PLEXES; s++) {
 		if (!(mask & (1U << s)))
 			continue;
