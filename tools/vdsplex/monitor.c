@@ -9,6 +9,7 @@
 #include "common.h"
 #include "monitor.h"
 #include "output.h"
+#include "report.h"
 
 static const char *const event_names[MON_NR_EVENTS] = {
 	[MON_NEW_VOLUME]	 = "NewVolume",
@@ -311,15 +312,7 @@ static struct json_object *snap_json(const struct mon_snap *s)
 	struct json_object *o = json_object_new_object();
 	const struct vdsplex_status *st = &s->st;
 
-	json_add_u64(o, "nr_plexes", st->nr_plexes);
-	json_add_str(o, "health", st->health);
-	json_add_u64(o, "synced_regions", st->synced_regions);
-	json_add_u64(o, "total_regions", st->total_regions);
-	json_add_str(o, "sync_action", st->sync_action);
-	json_add_u64(o, "mismatch_cnt", st->mismatch_cnt);
-	json_add_str(o, "metadata_state", st->metadata_state);
-	json_add_u64(o, "resync_rate_kibs", st->resync_rate_kibs);
-	json_add_u64(o, "regions_resynced", st->regions_resynced);
+	status_fields_json(o, st);
 	json_add_str(o, "line", s->line);
 	return o;
 }

@@ -155,12 +155,8 @@ struct table *plexes_table(const struct plex_row *rows, unsigned int n)
 	return t;
 }
 
-struct json_object *status_json(const struct volume_ref *v, uint64_t len_sectors,
-				const struct vdsplex_status *st)
+void status_fields_json(struct json_object *o, const struct vdsplex_status *st)
 {
-	struct json_object *o = volume_json(v);
-
-	json_add_u64(o, "length_sectors", len_sectors);
 	json_add_u64(o, "nr_plexes", st->nr_plexes);
 	json_add_str(o, "health", st->health);
 	json_add_u64(o, "synced_regions", st->synced_regions);
@@ -170,6 +166,15 @@ struct json_object *status_json(const struct volume_ref *v, uint64_t len_sectors
 	json_add_str(o, "metadata_state", st->metadata_state);
 	json_add_u64(o, "resync_rate_kibs", st->resync_rate_kibs);
 	json_add_u64(o, "regions_resynced", st->regions_resynced);
+}
+
+struct json_object *status_json(const struct volume_ref *v, uint64_t len_sectors,
+				const struct vdsplex_status *st)
+{
+	struct json_object *o = volume_json(v);
+
+	json_add_u64(o, "length_sectors", len_sectors);
+	status_fields_json(o, st);
 	return o;
 }
 

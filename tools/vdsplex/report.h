@@ -59,6 +59,8 @@ struct table *plexes_table(const struct plex_row *rows, unsigned int n);
  * sync_action, mismatch_cnt, metadata_state, resync_rate_kibs,
  * regions_resynced).
  */
+/* The status line's fields (SPEC §3), named as in status_json(), into @o. */
+void status_fields_json(struct json_object *o, const struct vdsplex_status *st);
 struct json_object *status_json(const struct volume_ref *v, uint64_t len_sectors,
 				const struct vdsplex_status *st);
 
