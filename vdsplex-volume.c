@@ -335,6 +335,8 @@ EXPORT_SYMBOL_IF_KUNIT(__vdsplex_op_target_done);
  * @hresult: the result (VDS_E_OBJECT_DELETED, VDS_E_VOLUME_NOT_HEALTHY).
  *
  * The targets stay attached in the state they are in, as plain plexes.
+ * @ctx may be an instance whose constructor failed: legs without a plex
+ * are skipped.
  *
  * Context: vol->state_lock held.
  */
@@ -344,8 +346,10 @@ void __vdsplex_op_finish(struct vdsplex_ctx *ctx, u32 hresult)
 	unsigned int i;
 
 	lockdep_assert_held(&vol->state_lock);
+	/* A half-built instance (a failed ctr) may lack some plexes. */
 	for (i = 0; i < ctx->nr_legs; i++)
-		ctx->legs[i].plex->added = false;
+		if (ctx->legs[i].plex)
+			ctx->legs[i].plex->added = false;
 	if (!vol->op)
 		return;
 	vdsplex_op_end(vol->op, hresult);
