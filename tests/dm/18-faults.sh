@@ -1,5 +1,6 @@
 # smoke: no
 # long: yes
+# timeout: 3600
 # The fault scenarios of issue 7 against vdsplex, with its expected outcome
 # asserted (tests/faults/faults.sh, FX_STRICT=1): a leg swapped to dm
 # "error" under fio; write-only errors (dm "delay" with an error device for
