@@ -1,4 +1,5 @@
 # smoke: no
+# kernels: stock-6.12
 # add-plex's VDS semantics (SPEC §8): a single-linear-segment volume is
 # consumed (refused while open; restored when the attach fails), a vdsplex
 # volume adds the sum of its plexes in one call, a PLEX spanning disks or

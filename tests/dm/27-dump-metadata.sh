@@ -1,4 +1,5 @@
 # smoke: no
+# kernels: stock-6.12
 # vdsplex dump-metadata (issue "deployment"): what a metadata device holds,
 # read through the module's own decoder: on a live volume, after a clean
 # stop, with a dead plex, blank, and corrupt (refused with the reason).

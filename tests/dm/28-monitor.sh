@@ -1,4 +1,5 @@
 # smoke: no
+# kernels: stock-6.12
 # vdsplex monitor (SPEC §8, in the manner of mdadm --monitor): --oneshot's
 # report and exit status; errors; then two monitors following dm events, one
 # on named volumes running --program, one on every volume with --json,

@@ -1,4 +1,5 @@
 # smoke: no
+# kernels: stock-6.12
 # Every example in the documentation is run (issue "docs").  Each block of
 # Documentation/*.rst marked with the comment ".. vdsplex-example: NAME"
 # right before its ".. code-block:: sh" runs on its own under "bash -e",

@@ -1,4 +1,5 @@
 # smoke: no
+# kernels: stock-6.12
 # vdsplex activate and /etc/vdsplextab (issue "deployment"): a volume whose
 # plexes come back under other names and device numbers is reassembled from
 # its metadata by the identities recorded for its plexes (here dm UUIDs);
