@@ -63,10 +63,13 @@ plexes_equal $len /dev/ram0:32768 /dev/mapper/adj:0
 dmsetup remove adj
 
 # the sum of plexes: a 2-plex vdsplex volume adds both in one call
-"$VX" create s --plex /dev/ram3 --plex /dev/ram4
-# ... once every plex of it is in sync (a failed attach would reload it)
+# ... once every plex of it is in sync (a failed attach would reload it);
+# at 1 KiB/s s is still resyncing however fast the kernel is
+dmsetup create s --table "0 65536 vdsplex - 2048 2 /dev/ram3 0 /dev/ram4 0 2 resync_rate 1"
+expect_eq "$(health s)" Aa "health of s, resyncing"
 vx_expect VDS_E_VOLUME_NOT_HEALTHY add-plex v s
 dmsetup info s >/dev/null || fail "the refused vdsplex volume was removed"
+dmsetup message s 0 resync_rate adaptive
 wait_idle s
 out=$("$VX" add-plex v s --wait) || fail "add-plex of a vdsplex volume: $out"
 echo "$out" | grep -q "2 of 2 new plexes in sync (index 3, 4)" || fail "sum of plexes: $out"
