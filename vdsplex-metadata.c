@@ -27,8 +27,8 @@ static_assert(sizeof(struct vdsplex_md_header) == VDSPLEX_MD_HEADER_SIZE);
 static_assert(sizeof(struct vdsplex_disk_super) <= VDSPLEX_MD_BLOCK_SIZE);
 static_assert(sizeof(struct vdsplex_disk_plex) == 120);
 static_assert(VDSPLEX_MD_HEADER_SIZE +
-	      VDSPLEX_MD_MAX_PLEXES * sizeof(struct vdsplex_disk_plex) <=
-	      VDSPLEX_MD_BLOCK_SIZE);
+	      VDSPLEX_MD_MAX_PLEXES * sizeof(struct vdsplex_disk_plex) +
+	      sizeof(struct vdsplex_disk_plex_tag) <= VDSPLEX_MD_BLOCK_SIZE);
 
 /**
  * vdsplex_md_layout() - where a volume's metadata blocks are.
@@ -169,11 +169,14 @@ int vdsplex_md_super_decode(const void *block, struct vdsplex_md_super *sb,
 	if (r)
 		return r;
 	version = le32_to_cpu(d->version);
-	if (version != VDSPLEX_MD_VERSION) {
-		*error = vdsplex_errorf(SB ": version %u is not supported (this module reads %u)",
-					version, VDSPLEX_MD_VERSION);
+	if (version < VDSPLEX_MD_VERSION_MIN || version > VDSPLEX_MD_VERSION) {
+		*error = vdsplex_errorf(SB ": version %u is not supported (reads %u to %u)",
+					version, VDSPLEX_MD_VERSION_MIN,
+					VDSPLEX_MD_VERSION);
 		return -EINVAL;
 	}
+	sb->version = version;
+	sb->table_newer = false;
 	sb->flags = le32_to_cpu(d->flags);
 	memcpy(sb->uuid, d->uuid, sizeof(sb->uuid));
 	sb->generation = le64_to_cpu(d->generation);
@@ -266,16 +269,22 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_md_super_check_table);
 /**
  * vdsplex_md_plexes_encode() - fill block 1 from the plex records.
  * @p: VDSPLEX_MD_MAX_PLEXES records (id 0: free slot).
+ * @sb: the superblock of the same commit: its generation and next id go
+ *	into the commit tag.
  * @block: VDSPLEX_MD_BLOCK_SIZE bytes; zeroed first.
  *
  * Context: any.
  */
-void vdsplex_md_plexes_encode(const struct vdsplex_md_plex *p, void *block)
+void vdsplex_md_plexes_encode(const struct vdsplex_md_plex *p,
+			      const struct vdsplex_md_super *sb, void *block)
 {
 	struct vdsplex_disk_plex *d = block + VDSPLEX_MD_HEADER_SIZE;
+	struct vdsplex_disk_plex_tag *tag = (void *)(d + VDSPLEX_MD_MAX_PLEXES);
 	unsigned int i;
 
 	memset(block, 0, VDSPLEX_MD_BLOCK_SIZE);
+	tag->generation = cpu_to_le64(sb->generation);
+	tag->next_plex_id = cpu_to_le64(sb->next_plex_id);
 	for (i = 0; i < VDSPLEX_MD_MAX_PLEXES; i++, p++, d++) {
 		if (!p->id)
 			continue;
@@ -296,19 +305,19 @@ void vdsplex_md_plexes_encode(const struct vdsplex_md_plex *p, void *block)
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_md_plexes_encode);
 
-/* One record's rules; NULL when it is valid. */
+/* One record's rules (@next_id: the table's next id); NULL when valid. */
 static char *vdsplex_md_plex_invalid(const struct vdsplex_md_plex *p,
 				     const struct vdsplex_md_super *sb,
-				     unsigned int slot)
+				     u64 next_id, unsigned int slot)
 {
 	unsigned int i;
 
 	if (p->state < VDSPLEX_MD_ALIVE || p->state > VDSPLEX_MD_DEAD)
 		return vdsplex_errorf("plex record %u: invalid state %u",
 				      slot, p->state);
-	if (p->id >= sb->next_plex_id)
+	if (p->id >= next_id)
 		return vdsplex_errorf("plex record %u: id %llu not below the next id %llu",
-				      slot, p->id, sb->next_plex_id);
+				      slot, p->id, next_id);
 	if (p->flags & ~(VDSPLEX_MD_PLEX_ADDED | VDSPLEX_MD_PLEX_WRITE_MOSTLY))
 		return vdsplex_errorf("plex record %u: unknown flags %#x",
 				      slot, p->flags);
@@ -329,22 +338,67 @@ static char *vdsplex_md_plex_invalid(const struct vdsplex_md_plex *p,
 	return NULL;
 }
 
+/*
+ * Block 1's commit tag against the superblock: is the table of the same
+ * commit, or of the next one (block 0 of that commit never landed)?
+ * Sets *@next_id to the next plex id that goes with the table.
+ */
+static int vdsplex_md_check_tag(const struct vdsplex_disk_plex_tag *tag,
+				const struct vdsplex_md_super *sb,
+				bool *newer, u64 *next_id, char **error)
+{
+	u64 gen = le64_to_cpu(tag->generation);
+	u64 next = le64_to_cpu(tag->next_plex_id);
+
+	*newer = false;
+	*next_id = sb->next_plex_id;
+	/* version 1 wrote no tag */
+	if (sb->version < 2 && !gen && !next)
+		return 0;
+	/* (also the first full commit on a version 1 device, cut short) */
+	if (gen == sb->generation + 1) {
+		/* ids are never reused: the next id only grows */
+		if (next < sb->next_plex_id || next > VDSPLEX_MD_MAX_PLEX_ID) {
+			*error = vdsplex_errorf(PT ": next id %llu, the superblock has %llu",
+						next, sb->next_plex_id);
+			return -EINVAL;
+		}
+		*newer = true;
+		*next_id = next;
+		return 0;
+	}
+	/* (a version 1 superblock too, after vdsplex activate's hints) */
+	if (gen != sb->generation || next != sb->next_plex_id) {
+		*error = vdsplex_errorf(PT ": commit %llu (next id %llu), superblock: %llu (%llu)",
+					gen, next, sb->generation,
+					sb->next_plex_id);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * vdsplex_md_plexes_decode() - validate block 1 and decode the records.
  * @block: the block as read.
- * @sb: the decoded superblock (for the id and region limits).
+ * @sb: the decoded superblock (for the id and region limits).  When the
+ *	table is one commit ahead of it (a crash between the two writes of a
+ *	full commit), the table wins: @sb takes its generation, next id and
+ *	record count, loses VDSPLEX_MD_CLEAN, and gets @sb->table_newer.
  * @p: VDSPLEX_MD_MAX_PLEXES records, filled in (free slots zeroed).
  * @error: set to a sentence naming the first problem on failure.
  *
  * Context: any.
  * Return: 0, -EINVAL or -EILSEQ.
  */
-int vdsplex_md_plexes_decode(const void *block,
-			     const struct vdsplex_md_super *sb,
+int vdsplex_md_plexes_decode(const void *block, struct vdsplex_md_super *sb,
 			     struct vdsplex_md_plex *p, char **error)
 {
 	const struct vdsplex_disk_plex *d = block + VDSPLEX_MD_HEADER_SIZE;
+	const struct vdsplex_disk_plex_tag *tag =
+		(const void *)(d + VDSPLEX_MD_MAX_PLEXES);
 	unsigned int i, j, used = 0;
+	bool newer;
+	u64 next_id;
 	size_t len;
 	int r;
 
@@ -352,12 +406,15 @@ int vdsplex_md_plexes_decode(const void *block,
 				    PT, error);
 	if (r)
 		return r;
-	if (memchr_inv(d + VDSPLEX_MD_MAX_PLEXES, 0, VDSPLEX_MD_BLOCK_SIZE -
+	if (memchr_inv(tag + 1, 0, VDSPLEX_MD_BLOCK_SIZE -
 		       VDSPLEX_MD_HEADER_SIZE -
-		       VDSPLEX_MD_MAX_PLEXES * sizeof(*d))) {
+		       VDSPLEX_MD_MAX_PLEXES * sizeof(*d) - sizeof(*tag))) {
 		*error = PT ": bytes after the records are not zero";
 		return -EINVAL;
 	}
+	r = vdsplex_md_check_tag(tag, sb, &newer, &next_id, error);
+	if (r)
+		return r;
 	memset(p, 0, VDSPLEX_MD_MAX_PLEXES * sizeof(*p));
 	for (i = 0; i < VDSPLEX_MD_MAX_PLEXES; i++) {
 		p[i].id = le64_to_cpu(d[i].id);
@@ -392,7 +449,7 @@ int vdsplex_md_plexes_decode(const void *block,
 		p[i].read_errors = le32_to_cpu(d[i].read_errors);
 		p[i].write_errors = le32_to_cpu(d[i].write_errors);
 		p[i].checkpoint = le64_to_cpu(d[i].checkpoint);
-		*error = vdsplex_md_plex_invalid(&p[i], sb, i);
+		*error = vdsplex_md_plex_invalid(&p[i], sb, next_id, i);
 		if (*error)
 			return -EINVAL;
 		for (j = 0; j < i; j++) {
@@ -411,7 +468,14 @@ int vdsplex_md_plexes_decode(const void *block,
 			}
 		}
 	}
-	if (used != sb->nr_plexes) {
+	if (newer) {
+		sb->generation++;
+		sb->next_plex_id = next_id;
+		sb->nr_plexes = used;
+		/* the writes of the cut commit's time may be in the log */
+		sb->flags &= ~VDSPLEX_MD_CLEAN;
+		sb->table_newer = true;
+	} else if (used != sb->nr_plexes) {
 		*error = vdsplex_errorf(PT ": %u records in use, the superblock says %u",
 					used, sb->nr_plexes);
 		return -EINVAL;

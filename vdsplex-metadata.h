@@ -9,7 +9,7 @@
  * bit per region):
  *
  *   block 0                superblock
- *   block 1                plex table (32 records)
+ *   block 1                plex table (32 records, then the commit tag)
  *   blocks 2 .. 2+B-1      write-intent bitmap (regions that may differ)
  *   blocks 2+B .. 2+2B-1   discarded-region map
  *   blocks 2+(2+s)B ..     in-sync bitmap of plex slot s, s = 0..31
@@ -33,7 +33,13 @@ struct vdsplex_md_snap;
 
 #define VDSPLEX_MD_BLOCK_SIZE		4096
 #define VDSPLEX_MD_BLOCK_SECTORS	(VDSPLEX_MD_BLOCK_SIZE >> SECTOR_SHIFT)
-#define VDSPLEX_MD_VERSION		1
+/*
+ * Version 2 adds the plex table's commit tag (struct vdsplex_disk_plex_tag);
+ * version 1 devices are read (their tag is zero) and become version 2 at
+ * the next full commit.
+ */
+#define VDSPLEX_MD_VERSION		2
+#define VDSPLEX_MD_VERSION_MIN		1
 #define VDSPLEX_MD_SUPER_MAGIC		0x50534456	/* "VDSP" */
 #define VDSPLEX_MD_PLEXES_MAGIC		0x58454c50	/* "PLEX" */
 #define VDSPLEX_MD_BITMAP_MAGIC		0x5054494d	/* "MITP" */
@@ -136,7 +142,26 @@ struct vdsplex_disk_plex {
 } __packed;
 
 /**
+ * struct vdsplex_disk_plex_tag - block 1's commit tag, right after the
+ * 32 records (format version 2).
+ * @generation: the superblock generation of the commit that wrote the
+ *	table.  A full commit writes and flushes block 1 before block 0, so
+ *	on disk the tag equals the superblock's generation, or is one ahead
+ *	when a crash came between the two writes: the table then holds the
+ *	newer plex set and is taken over the superblock.
+ * @next_plex_id: the superblock's next_plex_id as of that commit.
+ */
+struct vdsplex_disk_plex_tag {
+	__le64 generation;
+	__le64 next_plex_id;
+} __packed;
+
+/**
  * struct vdsplex_md_super - the superblock in core.
+ * @version: the format version block 0 was read with (written: always
+ *	VDSPLEX_MD_VERSION).
+ * @table_newer: set by vdsplex_md_plexes_decode() when block 1 is one
+ *	commit ahead of block 0 and the fields it implies were taken from it.
  * @flags: VDSPLEX_MD_CLEAN.
  * @uuid: the volume's UUID.
  * @generation: the commit count.
@@ -149,6 +174,8 @@ struct vdsplex_disk_plex {
  * @nr_plexes: plex records in use.
  */
 struct vdsplex_md_super {
+	u32 version;
+	bool table_newer;
 	u32 flags;
 	u8 uuid[16];
 	u64 generation;
@@ -265,9 +292,9 @@ int vdsplex_md_super_decode(const void *block, struct vdsplex_md_super *sb,
 int vdsplex_md_super_check_table(const struct vdsplex_md_super *sb,
 				 u64 volume_sectors, u32 region_size,
 				 char **error);
-void vdsplex_md_plexes_encode(const struct vdsplex_md_plex *p, void *block);
-int vdsplex_md_plexes_decode(const void *block,
-			     const struct vdsplex_md_super *sb,
+void vdsplex_md_plexes_encode(const struct vdsplex_md_plex *p,
+			      const struct vdsplex_md_super *sb, void *block);
+int vdsplex_md_plexes_decode(const void *block, struct vdsplex_md_super *sb,
 			     struct vdsplex_md_plex *p, char **error);
 void vdsplex_md_bitmap_seal(void *block, u64 blocknr);
 int vdsplex_md_bitmap_check(const void *block, u64 blocknr, char **error);

@@ -266,18 +266,27 @@ static void vdsplex_md_flush_plexes(struct vdsplex_md_snap *s)
 	s->nr_flush = 0;
 }
 
+/*
+ * Block 1, then block 0, each written and flushed on its own: on disk the
+ * plex table is never older than the superblock, and one a commit ahead
+ * (a crash between the two) is taken by vdsplex_md_plexes_decode().
+ */
 static int vdsplex_md_write_header_blocks(struct vdsplex_md *md,
 					  const struct vdsplex_md_snap *s)
 {
 	struct dm_buffer *buf;
 	void *block;
+	int r;
 
 	block = dm_bufio_new(md->bufio, 1, &buf);
 	if (IS_ERR(block))
 		return PTR_ERR(block);
-	vdsplex_md_plexes_encode(s->rec, block);
+	vdsplex_md_plexes_encode(s->rec, &md->sb, block);
 	dm_bufio_mark_buffer_dirty(buf);
 	dm_bufio_release(buf);
+	r = dm_bufio_write_dirty_buffers(md->bufio);
+	if (r)
+		return r;
 
 	block = dm_bufio_new(md->bufio, 0, &buf);
 	if (IS_ERR(block))
@@ -784,6 +793,7 @@ static int vdsplex_md_format(struct vdsplex_volume *vol, struct vdsplex_md *md)
 	int r;
 
 	md->sb = (struct vdsplex_md_super) {
+		.version = VDSPLEX_MD_VERSION,
 		.flags = VDSPLEX_MD_CLEAN,
 		.generation = 1,
 		.volume_sectors = vol->len,
@@ -878,6 +888,9 @@ static int vdsplex_md_read(struct vdsplex_volume *vol, struct vdsplex_md *md,
 	}
 	r = vdsplex_md_plexes_decode(block, &md->sb, rec, error);
 	dm_bufio_release(buf);
+	if (!r && md->sb.table_newer)
+		DMWARN("%s: metadata: commit %llu cut short after the plex table, taken",
+		       dm_device_name(vol->md), md->sb.generation);
 	return r;
 }
 

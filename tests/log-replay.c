@@ -3,6 +3,8 @@
  * log-replay: replay a dm-log-writes log onto a device, up to a mark.
  *
  *   log-replay LOGDEV DEV MARK   replay every entry before the mark MARK
+ *   log-replay LOGDEV DEV MARK N then on up to the Nth flush after it: the
+ *                                power cuts between MARK and the next one
  *   log-replay LOGDEV --marks    list the marks
  *
  * dm-log-writes logs a write only once a flush (or its FUA) made it stable,
@@ -10,7 +12,8 @@
  * by a power cut with a volatile cache (Documentation/admin-guide/
  * device-mapper/log-writes.rst).  A discard is replayed as zeroes.
  *
- * Exit: 0 (mark found), 1 (error), 2 (usage), 3 (no such mark: all replayed).
+ * Exit: 0 (mark found), 1 (error), 2 (usage), 3 (no such mark: all
+ * replayed; with N: the next mark or the end came before the Nth flush).
  */
 #define _GNU_SOURCE
 #include <endian.h>
@@ -62,8 +65,8 @@ int main(int argc, char **argv)
 {
 	struct log_write_super super;
 	const char *mark = NULL;
-	int log, dev = -1, list = 0;
-	uint64_t i, nr, applied = 0;
+	int log, dev = -1, list = 0, found = 0;
+	uint64_t i, nr, applied = 0, want_flushes = 0, flushes = 0;
 	uint32_t ss;
 	char *buf, *data = NULL;
 	size_t data_cap = 0;
@@ -71,10 +74,19 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[2], "--marks")) {
 		list = 1;
-	} else if (argc == 4) {
+	} else if (argc == 4 || argc == 5) {
 		mark = argv[3];
+		if (argc == 5) {
+			char *end;
+
+			want_flushes = strtoull(argv[4], &end, 10);
+			if (*end || !*argv[4]) {
+				fprintf(stderr, "log-replay: bad flush count '%s'\n", argv[4]);
+				return 2;
+			}
+		}
 	} else {
-		fprintf(stderr, "usage: log-replay LOGDEV DEV MARK | log-replay LOGDEV --marks\n");
+		fprintf(stderr, "usage: log-replay LOGDEV DEV MARK [N] | log-replay LOGDEV --marks\n");
 		return 2;
 	}
 	log = open(argv[1], O_RDONLY);
@@ -122,7 +134,15 @@ int main(int argc, char **argv)
 			name[n] = '\0';
 			if (list) {
 				printf("%s entry=%" PRIu64 "\n", name, i);
+			} else if (found) {
+				fsync(dev);
+				fprintf(stderr, "log-replay: mark '%s' came before flush %" PRIu64 " after '%s'\n",
+					name, want_flushes, mark);
+				return 3;
 			} else if (!strcmp(name, mark)) {
+				found = 1;
+			}
+			if (found && !want_flushes) {
 				if (fsync(dev))
 					die("fsync");
 				printf("replayed %" PRIu64 " writes up to mark %s\n", applied, mark);
@@ -130,8 +150,16 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		if (!count)
-			continue;	/* a flush */
+		if (!count) {	/* a flush */
+			if (found && (flags & LOG_FLUSH_FLAG) && ++flushes == want_flushes) {
+				if (fsync(dev))
+					die("fsync");
+				printf("replayed %" PRIu64 " writes up to flush %" PRIu64 " after mark %s\n",
+				       applied, flushes, mark);
+				return 0;
+			}
+			continue;
+		}
 		if (count * ss > data_cap) {
 			data_cap = count * ss;
 			data = realloc(data, data_cap);
@@ -151,7 +179,11 @@ int main(int argc, char **argv)
 	if (list)
 		return 0;
 	fsync(dev);
-	fprintf(stderr, "log-replay: mark '%s' not found; replayed all %" PRIu64 " writes\n",
-		mark, applied);
+	if (found)
+		fprintf(stderr, "log-replay: the log ended before flush %" PRIu64 " after mark '%s'\n",
+			want_flushes, mark);
+	else
+		fprintf(stderr, "log-replay: mark '%s' not found; replayed all %" PRIu64 " writes\n",
+			mark, applied);
 	return 3;
 }

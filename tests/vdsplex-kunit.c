@@ -1122,6 +1122,47 @@ static void vdsplex_test_op_all_failed(struct kunit *test)
 	vdsplex_op_put(op);
 }
 
+/*
+ * Removing a volume whose AddPlex was resumed from the metadata by a table
+ * that never ran: the instance being destroyed may be a constructor that
+ * failed half way, with a plex slot still empty.  The operation ends with
+ * VDS_E_OBJECT_DELETED and the empty slot is skipped (it was dereferenced
+ * once: an Oops under state_lock that hung the guest).
+ */
+static void vdsplex_test_op_finish_half_built(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 2, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_op *op = vdsplex_op_create(MKDEV(253, 9), FIX_LEN, NULL);
+	struct vdsplex_ctx *half;
+	unsigned long flags;
+
+	KUNIT_ASSERT_NOT_NULL(test, op);
+	half = kunit_kzalloc(test, sizeof(*half), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, half);
+	half->vol = f->vol;
+	half->nr_legs = 2;
+	half->legs[0].plex = f->ctx->legs[1].plex;	/* legs[1]: never got one */
+	spin_lock_irqsave(&f->vol->state_lock, flags);
+	f->ctx->legs[1].plex->state = VDSPLEX_PLEX_RECOVERING;
+	f->ctx->legs[1].plex->added = true;
+	vdsplex_op_get(op);
+	f->vol->op = op;
+	f->vol->op_pending = 1;
+	__vdsplex_op_finish(half, VDS_E_OBJECT_DELETED);
+	spin_unlock_irqrestore(&f->vol->state_lock, flags);
+	KUNIT_EXPECT_EQ(test, op->state, VDSPLEX_ASYNC_FAILED);
+	KUNIT_EXPECT_EQ(test, op->hresult, VDS_E_OBJECT_DELETED);
+	KUNIT_EXPECT_NULL(test, f->vol->op);
+	KUNIT_EXPECT_EQ(test, f->vol->op_pending, 0);
+	KUNIT_EXPECT_FALSE(test, f->ctx->legs[1].plex->added);
+	/* no operation left: a second removal changes nothing */
+	spin_lock_irqsave(&f->vol->state_lock, flags);
+	__vdsplex_op_finish(half, VDS_E_OBJECT_DELETED);
+	spin_unlock_irqrestore(&f->vol->state_lock, flags);
+	KUNIT_EXPECT_EQ(test, op->hresult, VDS_E_OBJECT_DELETED);
+	vdsplex_op_put(op);
+}
+
 /* A field of an ioctl struct set to a bad value. */
 struct bad_field {
 	const char *desc;
@@ -1369,6 +1410,7 @@ static struct kunit_case vdsplex_async_test_cases[] = {
 	KUNIT_CASE_PARAM(vdsplex_test_op_orders, op_order_gen),
 	KUNIT_CASE(vdsplex_test_op_partial),
 	KUNIT_CASE(vdsplex_test_op_all_failed),
+	KUNIT_CASE(vdsplex_test_op_finish_half_built),
 	KUNIT_CASE(vdsplex_test_ioctl_structs),
 	KUNIT_CASE(vdsplex_test_ioctl_layout),
 	KUNIT_CASE(vdsplex_test_identity),
@@ -1412,6 +1454,7 @@ static void md_super_sample(struct vdsplex_md_super *sb)
 				     5, 6, 7, 8, 9, 10, 11, 12 };
 
 	memset(sb, 0, sizeof(*sb));
+	sb->version = VDSPLEX_MD_VERSION;
 	sb->flags = VDSPLEX_MD_CLEAN;
 	memcpy(sb->uuid, uuid, sizeof(uuid));
 	sb->generation = 77;
@@ -1494,8 +1537,10 @@ static const struct md_corrupt super_corrupt[] = {
 	  true, -EINVAL, "bad magic 58454c50" },
 	{ "misplaced block", SB_OFF(hdr.blocknr), 8, 5, true, -EILSEQ,
 	  "written for block 5, found at block 0" },
-	{ "newer version", SB_OFF(version), 4, 2, true, -EINVAL,
-	  "version 2 is not supported" },
+	{ "newer version", SB_OFF(version), 4, 3, true, -EINVAL,
+	  "version 3 is not supported (reads 1 to 2)" },
+	{ "version 0", SB_OFF(version), 4, 0, true, -EINVAL,
+	  "version 0 is not supported" },
 	{ "unknown flag", SB_OFF(flags), 4, 0x81, true, -EINVAL,
 	  "unknown flags 0x80" },
 	{ "region size 12", SB_OFF(region_size), 4, 12, true, -EINVAL,
@@ -1580,7 +1625,7 @@ static void vdsplex_test_md_plexes_roundtrip(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, out);
 	md_super_sample(&sb);
 	md_plexes_sample(in);
-	vdsplex_md_plexes_encode(in, blk);
+	vdsplex_md_plexes_encode(in, &sb, blk);
 	KUNIT_ASSERT_EQ_MSG(test, vdsplex_md_plexes_decode(blk, &sb, out, &error),
 			    0, "%s", error);
 	KUNIT_EXPECT_EQ(test, memcmp(in, out, VDSPLEX_MD_MAX_PLEXES * sizeof(*in)), 0);
@@ -1589,6 +1634,8 @@ static void vdsplex_test_md_plexes_roundtrip(struct kunit *test)
 #define PL_OFF(slot, f) (VDSPLEX_MD_HEADER_SIZE + \
 			 (slot) * sizeof(struct vdsplex_disk_plex) + \
 			 offsetof(struct vdsplex_disk_plex, f))
+#define PL_TAG (VDSPLEX_MD_HEADER_SIZE + \
+		VDSPLEX_MD_MAX_PLEXES * sizeof(struct vdsplex_disk_plex))
 
 static const struct md_corrupt plexes_corrupt[] = {
 	{ "torn record", PL_OFF(5, offset), 2, 0x1234, false, -EILSEQ,
@@ -1625,9 +1672,16 @@ static const struct md_corrupt plexes_corrupt[] = {
 	  true, -EINVAL, "plex record 5: error counts 2147483648/3 out of range" },
 	{ "the same plex twice", PL_OFF(5, offset), 8, 0, true, -EINVAL,
 	  "records 0 and 5: same plex 8:16" },
-	{ "bytes after the records", VDSPLEX_MD_HEADER_SIZE +
-	  VDSPLEX_MD_MAX_PLEXES * sizeof(struct vdsplex_disk_plex) + 10, 1, 9,
-	  true, -EINVAL, "metadata plex table: bytes after the records are not zero" },
+	{ "bytes after the tag", PL_TAG + 16 + 10, 1, 9, true, -EINVAL,
+	  "metadata plex table: bytes after the records are not zero" },
+	{ "tag of an older commit", PL_TAG, 8, 76, true, -EINVAL,
+	  "commit 76 (next id 9), superblock: 77 (9)" },
+	{ "tag two commits ahead", PL_TAG, 8, 79, true, -EINVAL,
+	  "commit 79 (next id 9), superblock: 77 (9)" },
+	{ "tag of the same commit, another next id", PL_TAG + 8, 8, 10, true,
+	  -EINVAL, "commit 77 (next id 10), superblock: 77 (9)" },
+	{ "no tag on a version 2 device", PL_TAG, 8, 0, true, -EINVAL,
+	  "commit 0 (next id 9), superblock: 77 (9)" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(plexes_corrupt, plexes_corrupt, desc);
@@ -1645,7 +1699,7 @@ static void vdsplex_test_md_plexes_corrupt(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	md_super_sample(&sb);
 	md_plexes_sample(p);
-	vdsplex_md_plexes_encode(p, blk);
+	vdsplex_md_plexes_encode(p, &sb, blk);
 	poke(blk, c->off, c->size, c->val);
 	if (c->reseal)
 		reseal(blk);
@@ -1656,7 +1710,7 @@ static void vdsplex_test_md_plexes_corrupt(struct kunit *test)
 				  error);
 }
 
-/* A record count that disagrees with the superblock is rejected. */
+/* For the same commit, a record count that disagrees is rejected. */
 static void vdsplex_test_md_plexes_count(struct kunit *test)
 {
 	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
@@ -1669,12 +1723,121 @@ static void vdsplex_test_md_plexes_count(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	md_super_sample(&sb);
 	md_plexes_sample(p);
-	vdsplex_md_plexes_encode(p, blk);
+	vdsplex_md_plexes_encode(p, &sb, blk);
 	sb.nr_plexes = 3;
 	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, p, &error),
 			-EINVAL);
 	KUNIT_EXPECT_STREQ(test, error,
 			   "metadata plex table: 2 records in use, the superblock says 3");
+}
+
+/*
+ * A full commit cut short between its two blocks: block 1 (a third plex
+ * added, next id 10, commit 78) reached the disk, block 0 (commit 77) did
+ * not.  The table wins and the superblock takes what it implies; the same
+ * records under the old superblock's commit are refused.
+ */
+static void vdsplex_test_md_table_newer(struct kunit *test)
+{
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	struct vdsplex_md_super sb, next;
+	struct vdsplex_md_plex *p, *q;
+	char *error = NULL;
+
+	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
+	q = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*q), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	md_super_sample(&sb);
+	md_plexes_sample(p);
+	p[9].id = 9;
+	p[9].dev_major = 8;
+	p[9].dev_minor = 32;
+	p[9].state = VDSPLEX_MD_RECOVER;
+	p[9].flags = VDSPLEX_MD_PLEX_ADDED;
+	next = sb;
+	next.generation = 78;
+	next.next_plex_id = 10;
+	next.nr_plexes = 3;
+	vdsplex_md_plexes_encode(p, &next, blk);
+
+	KUNIT_ASSERT_EQ_MSG(test, vdsplex_md_plexes_decode(blk, &sb, q, &error),
+			    0, "%s", error);
+	KUNIT_EXPECT_TRUE(test, sb.table_newer);
+	KUNIT_EXPECT_EQ(test, sb.generation, 78);
+	KUNIT_EXPECT_EQ(test, sb.next_plex_id, 10);
+	KUNIT_EXPECT_EQ(test, sb.nr_plexes, 3U);
+	/* the cut commit's writes may be in the log: not clean */
+	KUNIT_EXPECT_FALSE(test, sb.flags & VDSPLEX_MD_CLEAN);
+	KUNIT_EXPECT_EQ(test, memcmp(p, q, VDSPLEX_MD_MAX_PLEXES * sizeof(*p)), 0);
+	/* decoded again against the updated superblock: the same commit */
+	sb.table_newer = false;
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, q, &error), 0);
+	KUNIT_EXPECT_FALSE(test, sb.table_newer);
+	KUNIT_EXPECT_EQ(test, sb.generation, 78);
+
+	/* a next id that went backwards is refused */
+	md_super_sample(&sb);
+	next.next_plex_id = 8;
+	p[9] = (struct vdsplex_md_plex){ 0 };
+	next.nr_plexes = 2;
+	vdsplex_md_plexes_encode(p, &next, blk);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, q, &error),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, error,
+			   "metadata plex table: next id 8, the superblock has 9");
+	KUNIT_EXPECT_FALSE(test, sb.table_newer);
+	KUNIT_EXPECT_EQ(test, sb.generation, 77);
+}
+
+/*
+ * Version 1 (no tag): read with the old rules; tagged by a later commit or
+ * by vdsplex activate's new hints, it is read too.
+ */
+static void vdsplex_test_md_version1(struct kunit *test)
+{
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	void *sblk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	struct vdsplex_md_super sb, v1;
+	struct vdsplex_md_plex *p;
+	char *error = NULL;
+
+	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	KUNIT_ASSERT_NOT_NULL(test, sblk);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	md_super_sample(&sb);
+	vdsplex_md_super_encode(&sb, sblk);
+	poke(sblk, offsetof(struct vdsplex_disk_super, version), 4, 1);
+	reseal(sblk);
+	KUNIT_ASSERT_EQ_MSG(test, vdsplex_md_super_decode(sblk, &v1, &error), 0,
+			    "%s", error);
+	KUNIT_EXPECT_EQ(test, v1.version, 1U);
+	/* a version 1 table: the tag bytes are zero */
+	md_plexes_sample(p);
+	vdsplex_md_plexes_encode(p, &sb, blk);
+	poke(blk, PL_TAG, 8, 0);
+	poke(blk, PL_TAG + 8, 8, 0);
+	reseal(blk);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &v1, p, &error), 0);
+	KUNIT_EXPECT_FALSE(test, v1.table_newer);
+	/* its count is still checked */
+	v1.nr_plexes = 1;
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &v1, p, &error),
+			-EINVAL);
+	v1.nr_plexes = 2;
+	/* no tag means version 1 only */
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, p, &error),
+			-EINVAL);
+	/* tagged with the same commit (new hints), or the next (cut short) */
+	vdsplex_md_plexes_encode(p, &v1, blk);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &v1, p, &error), 0);
+	KUNIT_EXPECT_FALSE(test, v1.table_newer);
+	sb.generation = v1.generation + 1;
+	vdsplex_md_plexes_encode(p, &sb, blk);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &v1, p, &error), 0);
+	KUNIT_EXPECT_TRUE(test, v1.table_newer);
 }
 
 static void vdsplex_test_md_bitmap(struct kunit *test)
@@ -1709,6 +1872,8 @@ static struct kunit_case vdsplex_metadata_test_cases[] = {
 	KUNIT_CASE(vdsplex_test_md_plexes_roundtrip),
 	KUNIT_CASE_PARAM(vdsplex_test_md_plexes_corrupt, plexes_corrupt_gen_params),
 	KUNIT_CASE(vdsplex_test_md_plexes_count),
+	KUNIT_CASE(vdsplex_test_md_table_newer),
+	KUNIT_CASE(vdsplex_test_md_version1),
 	KUNIT_CASE(vdsplex_test_md_bitmap),
 	{}
 };

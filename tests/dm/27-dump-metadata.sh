@@ -35,7 +35,7 @@ dmsetup remove v
 out=$(dump)
 expect_eq "$(echo "$out" | field '[d["clean"], d["dirty_regions"], [p["state"] for p in d["plexes"]]]')" \
 	"[True, 0, ['alive', 'alive']]" "after readd and a clean stop"
-"$VX" dump-metadata "$m" | grep -q '^/dev/ram2: vdsplex metadata version 1, clean' ||
+"$VX" dump-metadata "$m" | grep -q '^/dev/ram2: vdsplex metadata version 2, clean' ||
 	fail "text output: $("$VX" dump-metadata "$m")"
 # a torn plex table: refused with the decoder's reason, exit 1
 printf '\377' | dd of=$m bs=1 seek=$((4096 + 100)) conv=notrunc status=none

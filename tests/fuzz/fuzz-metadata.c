@@ -46,7 +46,7 @@ static void valid_image(unsigned char *sb_blk, unsigned char *pt_blk)
 	p[3] = (struct vdsplex_md_plex){ .id = 8, .dev_major = 253, .dev_minor = 4,
 					 .offset = 2048, .state = VDSPLEX_MD_RECOVER,
 					 .flags = VDSPLEX_MD_PLEX_ADDED, .checkpoint = 100 };
-	vdsplex_md_plexes_encode(p, pt_blk);
+	vdsplex_md_plexes_encode(p, &sb, pt_blk);
 }
 
 /* Recompute a block's checksum after edits (vdsplex_md_seal()'s rule). */
@@ -119,6 +119,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the superblock round-trips */
 	vdsplex_md_super_encode(&sb, again);
 	CHECK(!vdsplex_md_super_decode(again, &sb2, &error));
+	/* written as the current version, whatever it was read as */
+	CHECK(sb2.version == VDSPLEX_MD_VERSION);
+	sb2.version = sb.version;
 	CHECK(!memcmp(&sb, &sb2, sizeof(sb)));
 	CHECK(!vdsplex_md_super_check_table(&sb, sb.volume_sectors, sb.region_size, &error));
 	CHECK(vdsplex_md_super_check_table(&sb, sb.volume_sectors + 1, sb.region_size, &error) == -EINVAL);
@@ -141,9 +144,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(p[i].read_errors <= INT_MAX && p[i].write_errors <= INT_MAX);
 	}
 	CHECK(used == sb.nr_plexes);
-	/* the plex table round-trips */
-	vdsplex_md_plexes_encode(p, again);
+	/* a table a commit ahead was taken: the superblock now agrees with it */
+	if (sb.table_newer)
+		CHECK(!(sb.flags & VDSPLEX_MD_CLEAN));
+	/* the plex table round-trips, tagged with the (updated) superblock */
+	vdsplex_md_plexes_encode(p, &sb, again);
+	sb.table_newer = false;
 	CHECK(!vdsplex_md_plexes_decode(again, &sb, q, &error));
+	CHECK(!sb.table_newer);
 	CHECK(!memcmp(p, q, sizeof(p)));
 	return 0;
 }

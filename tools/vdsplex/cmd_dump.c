@@ -39,6 +39,7 @@ static struct json_object *dump_json(const char *dev, const struct md_info *m)
 	json_add_u64(doc, "metadata_blocks", m->blocks);
 	json_add_u64(doc, "dirty_regions", m->dirty);
 	json_add_u64(doc, "discarded_regions", m->discarded);
+	json_add_bool(doc, "table_newer", m->table_newer);
 	arr = json_object_new_array();
 	for (i = 0; i < m->nr_plexes; i++) {
 		const struct md_plex_info *p = &m->plex[i];
@@ -89,6 +90,9 @@ static int dump_text(const char *dev, const struct md_info *m)
 	       (unsigned long long)m->dirty, (unsigned long long)m->discarded);
 	printf("plexes: %u recorded, next id %llu; %llu metadata blocks\n", m->nr_plexes,
 	       (unsigned long long)m->next_plex_id, (unsigned long long)m->blocks);
+	if (m->table_newer)
+		printf("note: a commit was cut short after the plex table: the table (generation %llu) is newer than the superblock and is used, as the module does\n",
+		       (unsigned long long)m->generation);
 	t = table_new(dump_cols, ARRAY_SIZE(dump_cols));
 	if (!t) {
 		vx_err("out of memory");

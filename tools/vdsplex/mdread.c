@@ -127,7 +127,8 @@ int md_read(int fd, struct md_info *info, char *err, size_t errlen)
 	ret = read_tables(fd, blk, &sb, p, &info->blank, err, errlen);
 	if (ret || info->blank)
 		goto out;
-	info->version = VDSPLEX_MD_VERSION;
+	info->version = sb.version;
+	info->table_newer = sb.table_newer;
 	info->clean = sb.flags & VDSPLEX_MD_CLEAN;
 	memcpy(info->uuid, sb.uuid, sizeof(info->uuid));
 	info->generation = sb.generation;
@@ -205,7 +206,7 @@ int md_set_hints(int fd, uint32_t mask, const uint32_t (*devno)[2], char *err, s
 		p[s].dev_major = devno[s][0];
 		p[s].dev_minor = devno[s][1];
 	}
-	vdsplex_md_plexes_encode(p, blk);
+	vdsplex_md_plexes_encode(p, &sb, blk);
 	/* what the module would accept, before it goes to the device */
 	ret = vdsplex_md_plexes_decode(blk, &sb, p, &why);
 	if (ret)

@@ -31,6 +31,7 @@ struct md_plex_info {
 
 struct md_info {
 	bool blank;			/* block 0 all zero: never formatted */
+	bool table_newer;		/* block 1 a commit ahead of block 0, taken */
 	uint32_t version;
 	bool clean;
 	uint8_t uuid[16];

@@ -1,0 +1,76 @@
+# smoke: no
+# kernels: stock-6.12
+# A power cut at every flush of the metadata device while the plex set
+# changes (Documentation/design.rst, "Crash at each point", step 5).  dm
+# log-writes under the metadata logs each write once a flush made it
+# stable, so the log up to each flush between two marks is a state a power
+# cut during an AddPlex (and its resync) or a remove_plex can leave.  At
+# every one: dump-metadata decodes it, the table of the plexes it records
+# loads, the resync ends and the plexes agree.  The cut between a commit's
+# plex table and its superblock is met in both changes: the table is taken
+# and the kernel says so.
+brd_load 6 8
+LR=$VDSPLEX_ROOT/.build/tests/log-replay
+len=8192 # 4 MiB: 64 regions of 64 KiB
+meta=/dev/ram5 # where each cut is replayed
+dmsetup create lm --table "0 16384 log-writes /dev/ram2 /dev/ram3"
+mark() { dmsetup message lm 0 mark "$1"; }
+dmsetup create v --table "0 $len vdsplex /dev/mapper/lm 128 2 /dev/ram0 0 /dev/ram1 0 1 nosync"
+dd if=/dev/urandom of=/dev/mapper/v bs=64k count=64 oflag=direct status=none
+mark add
+dmsetup message v 0 add_plex /dev/ram4
+wait_idle v
+expect_eq "$(health v)" AAA "health after the AddPlex"
+mark remove
+dmsetup message v 0 remove_plex 1
+expect_eq "$(health v)" AA "health after remove_plex"
+mark end
+dmsetup remove v
+dmsetup remove lm
+
+# plexes_of JSON: "N dev off dev off..." of the plexes the metadata records
+plexes_of() {
+	python3 -c 'import json, sys
+d = json.load(sys.stdin)
+p = d["plexes"]
+print(len(p), " ".join("%d:%d %d" % (x["major"], x["minor"], x["offset"]) for x in p))
+print("newer" if d["table_newer"] else "same")'
+}
+summary=()
+for m in add remove; do
+	n=0 newer=0
+	while :; do
+		blkdiscard $meta
+		rc=0
+		"$LR" /dev/ram3 $meta $m $n >/dev/null 2>/tmp/lr.err || rc=$?
+		[ $rc = 3 ] && break
+		[ $rc = 0 ] || fail "log-replay $m $n: exit $rc: $(cat /tmp/lr.err)"
+		out=$("$VX" dump-metadata $meta --json) ||
+			fail "cut $n after '$m': dump-metadata refused it"
+		info=$(echo "$out" | plexes_of)
+		set -- $(echo "$info" | head -n 1)
+		nr=$1
+		shift
+		kmsg=$(dmesg | wc -l)
+		dmsetup create v --table "0 $len vdsplex $meta 128 $nr $*" ||
+			fail "cut $n after '$m': the table of its plexes ($nr $*) was refused: $(dmesg | tail -n 2)"
+		if [ "$(echo "$info" | tail -n 1)" = newer ]; then
+			newer=$((newer + 1))
+			dmesg | tail -n +$((kmsg + 1)) | grep -q 'cut short after the plex table' ||
+				fail "cut $n after '$m': no kernel line for the newer plex table"
+		fi
+		wait_idle v
+		devs=()
+		while [ $# -gt 0 ]; do
+			devs+=("/dev/ram${1#*:}:$2")
+			shift 2
+		done
+		plexes_equal $len "${devs[@]}"
+		dmsetup remove v
+		n=$((n + 1))
+	done
+	[ $n -gt 1 ] || fail "no flush of the metadata after mark '$m'"
+	[ $newer -gt 0 ] || fail "no cut after '$m' fell between a plex table and its superblock"
+	summary+=("$m: $n cuts, $newer with the plex table newer")
+done
+echo "power cuts at every metadata flush: ${summary[*]}"
