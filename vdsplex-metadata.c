@@ -283,8 +283,11 @@ void vdsplex_md_plexes_encode(const struct vdsplex_md_plex *p,
 	unsigned int i;
 
 	memset(block, 0, VDSPLEX_MD_BLOCK_SIZE);
-	tag->generation = cpu_to_le64(sb->generation);
-	tag->next_plex_id = cpu_to_le64(sb->next_plex_id);
+	/* a version 1 device keeps its format (vdsplex activate's hints) */
+	if (sb->version >= 2) {
+		tag->generation = cpu_to_le64(sb->generation);
+		tag->next_plex_id = cpu_to_le64(sb->next_plex_id);
+	}
 	for (i = 0; i < VDSPLEX_MD_MAX_PLEXES; i++, p++, d++) {
 		if (!p->id)
 			continue;
@@ -356,9 +359,14 @@ static int vdsplex_md_check_tag(const struct vdsplex_disk_plex_tag *tag,
 	if (sb->version < 2 && !gen && !next)
 		return 0;
 	/* (also the first full commit on a version 1 device, cut short) */
-	if (gen == sb->generation + 1) {
+	if (sb->generation != U64_MAX && gen == sb->generation + 1) {
+		if (next > VDSPLEX_MD_MAX_PLEX_ID) {
+			*error = vdsplex_errorf(PT ": next id %llu out of range",
+						next);
+			return -EINVAL;
+		}
 		/* ids are never reused: the next id only grows */
-		if (next < sb->next_plex_id || next > VDSPLEX_MD_MAX_PLEX_ID) {
+		if (next < sb->next_plex_id) {
 			*error = vdsplex_errorf(PT ": next id %llu, the superblock has %llu",
 						next, sb->next_plex_id);
 			return -EINVAL;
@@ -409,7 +417,7 @@ int vdsplex_md_plexes_decode(const void *block, struct vdsplex_md_super *sb,
 	if (memchr_inv(tag + 1, 0, VDSPLEX_MD_BLOCK_SIZE -
 		       VDSPLEX_MD_HEADER_SIZE -
 		       VDSPLEX_MD_MAX_PLEXES * sizeof(*d) - sizeof(*tag))) {
-		*error = PT ": bytes after the records are not zero";
+		*error = PT ": bytes after the commit tag are not zero";
 		return -EINVAL;
 	}
 	r = vdsplex_md_check_tag(tag, sb, &newer, &next_id, error);
@@ -469,6 +477,8 @@ int vdsplex_md_plexes_decode(const void *block, struct vdsplex_md_super *sb,
 		}
 	}
 	if (newer) {
+		/* block 1 was written by a version 2 commit */
+		sb->version = VDSPLEX_MD_VERSION;
 		sb->generation++;
 		sb->next_plex_id = next_id;
 		sb->nr_plexes = used;

@@ -158,8 +158,9 @@ struct vdsplex_disk_plex_tag {
 
 /**
  * struct vdsplex_md_super - the superblock in core.
- * @version: the format version block 0 was read with (written: always
- *	VDSPLEX_MD_VERSION).
+ * @version: the format version as read (2 once a newer plex table was
+ *	taken); a full commit writes VDSPLEX_MD_VERSION.  Block 1 gets its
+ *	commit tag only from version 2 on.
  * @table_newer: set by vdsplex_md_plexes_decode() when block 1 is one
  *	commit ahead of block 0 and the fields it implies were taken from it.
  * @flags: VDSPLEX_MD_CLEAN.

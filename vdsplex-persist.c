@@ -278,6 +278,8 @@ static int vdsplex_md_write_header_blocks(struct vdsplex_md *md,
 	void *block;
 	int r;
 
+	/* a version 1 device becomes version 2 here: block 1 gets a tag */
+	md->sb.version = VDSPLEX_MD_VERSION;
 	block = dm_bufio_new(md->bufio, 1, &buf);
 	if (IS_ERR(block))
 		return PTR_ERR(block);
@@ -313,6 +315,22 @@ static bool __vdsplex_md_on_disk(struct vdsplex_volume *vol, u64 region)
 		 !test_bit(region, vol->discarded));
 }
 
+/*
+ * Is remove_plex draining a plex?  Until the commit that drops it from the
+ * plex table, the metadata still says it is in sync, while the writes
+ * since it started draining did not reach it: their bits must stay.
+ */
+static bool __vdsplex_md_removing(struct vdsplex_volume *vol)
+{
+	struct vdsplex_ctx *ctx = vol->active;
+	unsigned int i;
+
+	for (i = 0; ctx && i < ctx->nr_legs; i++)
+		if (ctx->legs[i].plex->removing)
+			return true;
+	return false;
+}
+
 /**
  * __vdsplex_md_prepare() - decide the write-intent bitmap a commit writes.
  * @vol: the volume.
@@ -322,7 +340,8 @@ static bool __vdsplex_md_on_disk(struct vdsplex_volume *vol, u64 region)
  *
  * The requested bits move to md->wi_commit; a sweep drops the regions
  * written to since the last sweep or with writes in flight from the
- * candidates; md->wi_image gets what goes to disk.
+ * candidates, and clears nothing while a plex is being removed;
+ * md->wi_image gets what goes to disk.
  *
  * Context: vol->state_lock and md->commit_lock held.
  * Return: true when bits were requested.
@@ -338,7 +357,7 @@ VISIBLE_IF_KUNIT bool __vdsplex_md_prepare(struct vdsplex_volume *vol,
 	if (flags & VDSPLEX_COMMIT_CLEAN) {
 		*cleared = !bitmap_empty(md->wi_disk, nr);
 		bitmap_zero(md->wi_disk, nr);
-	} else if (flags & VDSPLEX_COMMIT_SWEEP) {
+	} else if ((flags & VDSPLEX_COMMIT_SWEEP) && !__vdsplex_md_removing(vol)) {
 		for_each_set_bit(region, md->wi_disk, nr) {
 			if (test_bit(region, md->wi_touched) ||
 			    !vdsplex_region_idle(vol, region))
@@ -495,8 +514,16 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	if (!r)
 		r = dm_bufio_write_dirty_buffers(md->bufio);
 	if (!r && full && s->have_records) {
-		md->sb.generation++;
+		u64 gen = md->sb.generation++;
+
 		r = vdsplex_md_write_header_blocks(md, s);
+		/*
+		 * Block 1 of the failed commit may be on disk: the commit that
+		 * revives the device reuses its generation, so the table stays
+		 * at most one commit ahead of block 0.
+		 */
+		if (r)
+			md->sb.generation = gen;
 	}
 	atomic64_inc(&md->commits);
 	if (r)

@@ -1448,6 +1448,25 @@ static void reseal(void *block)
 			      VDSPLEX_MD_CSUM_XOR);
 }
 
+/* A zeroed metadata block, freed with the test. */
+static void *md_block(struct kunit *test)
+{
+	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, blk);
+	return blk;
+}
+
+/* A zeroed array of VDSPLEX_MD_MAX_PLEXES records, freed with the test. */
+static struct vdsplex_md_plex *md_records(struct kunit *test)
+{
+	struct vdsplex_md_plex *p;
+
+	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
+}
+
 static void md_super_sample(struct vdsplex_md_super *sb)
 {
 	static const u8 uuid[16] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4,
@@ -1490,11 +1509,10 @@ static void vdsplex_test_md_layout(struct kunit *test)
 
 static void vdsplex_test_md_super_roundtrip(struct kunit *test)
 {
-	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	void *blk = md_block(test);
 	struct vdsplex_md_super in, out;
 	char *error = NULL;
 
-	KUNIT_ASSERT_NOT_NULL(test, blk);
 	KUNIT_EXPECT_TRUE(test, vdsplex_md_block_is_zero(blk));
 	md_super_sample(&in);
 	vdsplex_md_super_encode(&in, blk);
@@ -1575,11 +1593,10 @@ KUNIT_ARRAY_PARAM_DESC(super_corrupt, super_corrupt, desc);
 static void vdsplex_test_md_super_corrupt(struct kunit *test)
 {
 	const struct md_corrupt *c = test->param_value;
-	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	void *blk = md_block(test);
 	struct vdsplex_md_super in, out;
 	char *error = NULL;
 
-	KUNIT_ASSERT_NOT_NULL(test, blk);
 	md_super_sample(&in);
 	vdsplex_md_super_encode(&in, blk);
 	poke(blk, c->off, c->size, c->val);
@@ -1614,15 +1631,12 @@ static void md_plexes_sample(struct vdsplex_md_plex *p)
 static void vdsplex_test_md_plexes_roundtrip(struct kunit *test)
 {
 	struct vdsplex_md_plex *in, *out;
-	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	void *blk = md_block(test);
 	struct vdsplex_md_super sb;
 	char *error = NULL;
 
-	in = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*in), GFP_KERNEL);
-	out = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*out), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, blk);
-	KUNIT_ASSERT_NOT_NULL(test, in);
-	KUNIT_ASSERT_NOT_NULL(test, out);
+	in = md_records(test);
+	out = md_records(test);
 	md_super_sample(&sb);
 	md_plexes_sample(in);
 	vdsplex_md_plexes_encode(in, &sb, blk);
@@ -1673,7 +1687,7 @@ static const struct md_corrupt plexes_corrupt[] = {
 	{ "the same plex twice", PL_OFF(5, offset), 8, 0, true, -EINVAL,
 	  "records 0 and 5: same plex 8:16" },
 	{ "bytes after the tag", PL_TAG + 16 + 10, 1, 9, true, -EINVAL,
-	  "metadata plex table: bytes after the records are not zero" },
+	  "metadata plex table: bytes after the commit tag are not zero" },
 	{ "tag of an older commit", PL_TAG, 8, 76, true, -EINVAL,
 	  "commit 76 (next id 9), superblock: 77 (9)" },
 	{ "tag two commits ahead", PL_TAG, 8, 79, true, -EINVAL,
@@ -1689,14 +1703,12 @@ KUNIT_ARRAY_PARAM_DESC(plexes_corrupt, plexes_corrupt, desc);
 static void vdsplex_test_md_plexes_corrupt(struct kunit *test)
 {
 	const struct md_corrupt *c = test->param_value;
-	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	void *blk = md_block(test);
 	struct vdsplex_md_plex *p;
 	struct vdsplex_md_super sb;
 	char *error = NULL;
 
-	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, blk);
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	p = md_records(test);
 	md_super_sample(&sb);
 	md_plexes_sample(p);
 	vdsplex_md_plexes_encode(p, &sb, blk);
@@ -1713,14 +1725,12 @@ static void vdsplex_test_md_plexes_corrupt(struct kunit *test)
 /* For the same commit, a record count that disagrees is rejected. */
 static void vdsplex_test_md_plexes_count(struct kunit *test)
 {
-	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	void *blk = md_block(test);
 	struct vdsplex_md_plex *p;
 	struct vdsplex_md_super sb;
 	char *error = NULL;
 
-	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, blk);
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	p = md_records(test);
 	md_super_sample(&sb);
 	md_plexes_sample(p);
 	vdsplex_md_plexes_encode(p, &sb, blk);
@@ -1739,16 +1749,13 @@ static void vdsplex_test_md_plexes_count(struct kunit *test)
  */
 static void vdsplex_test_md_table_newer(struct kunit *test)
 {
-	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	void *blk = md_block(test);
 	struct vdsplex_md_super sb, next;
 	struct vdsplex_md_plex *p, *q;
 	char *error = NULL;
 
-	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
-	q = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*q), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, blk);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_ASSERT_NOT_NULL(test, q);
+	p = md_records(test);
+	q = md_records(test);
 	md_super_sample(&sb);
 	md_plexes_sample(p);
 	p[9].id = 9;
@@ -1789,6 +1796,26 @@ static void vdsplex_test_md_table_newer(struct kunit *test)
 			   "metadata plex table: next id 8, the superblock has 9");
 	KUNIT_EXPECT_FALSE(test, sb.table_newer);
 	KUNIT_EXPECT_EQ(test, sb.generation, 77);
+
+	/* the same three records tagged with the superblock's own commit */
+	p[9].id = 9;
+	p[9].dev_major = 8;
+	p[9].dev_minor = 32;
+	p[9].state = VDSPLEX_MD_RECOVER;
+	next = sb;
+	next.next_plex_id = 10;
+	vdsplex_md_plexes_encode(p, &next, blk);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, q, &error),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, error,
+			   "metadata plex table: commit 77 (next id 10), superblock: 77 (9)");
+	/* no wrap: generation 0 is not the one after U64_MAX */
+	sb.generation = U64_MAX;
+	next.generation = 0;
+	vdsplex_md_plexes_encode(p, &next, blk);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, q, &error),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, sb.table_newer);
 }
 
 /*
@@ -1797,16 +1824,13 @@ static void vdsplex_test_md_table_newer(struct kunit *test)
  */
 static void vdsplex_test_md_version1(struct kunit *test)
 {
-	void *blk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
-	void *sblk = kunit_kzalloc(test, VDSPLEX_MD_BLOCK_SIZE, GFP_KERNEL);
+	void *blk = md_block(test);
+	void *sblk = md_block(test);
 	struct vdsplex_md_super sb, v1;
 	struct vdsplex_md_plex *p;
 	char *error = NULL;
 
-	p = kunit_kcalloc(test, VDSPLEX_MD_MAX_PLEXES, sizeof(*p), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, blk);
-	KUNIT_ASSERT_NOT_NULL(test, sblk);
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	p = md_records(test);
 	md_super_sample(&sb);
 	vdsplex_md_super_encode(&sb, sblk);
 	poke(sblk, offsetof(struct vdsplex_disk_super, version), 4, 1);
@@ -1830,14 +1854,17 @@ static void vdsplex_test_md_version1(struct kunit *test)
 	/* no tag means version 1 only */
 	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &sb, p, &error),
 			-EINVAL);
-	/* tagged with the same commit (new hints), or the next (cut short) */
+	/* re-encoded for version 1 (vdsplex activate's hints): still no tag */
 	vdsplex_md_plexes_encode(p, &v1, blk);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(blk + PL_TAG, 0, 16));
 	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &v1, p, &error), 0);
 	KUNIT_EXPECT_FALSE(test, v1.table_newer);
+	/* the first version 2 commit cut short after block 1 */
 	sb.generation = v1.generation + 1;
 	vdsplex_md_plexes_encode(p, &sb, blk);
 	KUNIT_EXPECT_EQ(test, vdsplex_md_plexes_decode(blk, &v1, p, &error), 0);
 	KUNIT_EXPECT_TRUE(test, v1.table_newer);
+	KUNIT_EXPECT_EQ(test, v1.version, VDSPLEX_MD_VERSION);
 }
 
 static void vdsplex_test_md_bitmap(struct kunit *test)
@@ -2047,7 +2074,18 @@ static void vdsplex_test_wi_sweep(struct kunit *test)
 	vdsplex_write_finish(vol, 11, epoch);
 
 	spin_lock_irqsave(&vol->state_lock, flags);
-	/* third sweep: 11 finished and was not written again */
+	/*
+	 * 11 finished and was not written again, but while remove_plex drains
+	 * a plex (still in sync in the metadata, it missed the writes since)
+	 * no bit goes.
+	 */
+	f->ctx->legs[1].plex->removing = true;
+	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
+	KUNIT_EXPECT_FALSE(test, cleared);
+	KUNIT_EXPECT_TRUE(test, test_bit(11, md->wi_image));
+	__vdsplex_md_done(vol, true, &ready);
+	f->ctx->legs[1].plex->removing = false;
+	/* third sweep: now 11 goes */
 	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
 	KUNIT_EXPECT_TRUE(test, cleared);
 	KUNIT_EXPECT_FALSE(test, test_bit(11, md->wi_image));

@@ -28,6 +28,7 @@
 static void valid_image(unsigned char *sb_blk, unsigned char *pt_blk)
 {
 	struct vdsplex_md_super sb = {
+		.version = VDSPLEX_MD_VERSION,
 		.volume_sectors = 1000000, .region_size = 2048, .next_plex_id = 9,
 		.nr_plexes = 2, .generation = 7, .resync_cursor = 12,
 	};
