@@ -5,10 +5,12 @@
 # log-writes under the metadata logs each write once a flush made it
 # stable, so the log up to each flush between two marks is a state a power
 # cut during an AddPlex (and its resync) or a remove_plex can leave.  At
-# every one: dump-metadata decodes it, the table of the plexes it records
-# loads, the resync ends and the plexes agree.  The cut between a commit's
-# plex table and its superblock is met in both changes: the table is taken
-# and the kernel says so.
+# every one: dump-metadata decodes it; the regions a plex not in sync lacks
+# by its bitmap are overwritten with garbage (what they may hold after a
+# real cut); the table of the plexes it records loads, the resync ends and
+# the plexes agree.  The cut between a commit's plex table and its
+# superblock is met in both changes: the table is taken and the kernel says
+# so.
 brd_load 6 8
 LR=$VDSPLEX_ROOT/.build/tests/log-replay
 len=8192 # 4 MiB: 64 regions of 64 KiB
@@ -28,17 +30,36 @@ mark end
 dmsetup remove v
 dmsetup remove lm
 
-# plexes_of JSON: "N dev off dev off..." of the plexes the metadata records
+# plexes_of JSON: "N dev off dev off..." of the plexes the metadata records,
+# then whether the plex table was newer, then how many regions garbage went
+# to: every region a plex not alive lacks by its in-sync bitmap (block
+# 4 + slot here: one bitmap block, 64 regions) gets random bytes.
 plexes_of() {
-	python3 -c 'import json, sys
+	python3 -c 'import json, os, sys
 d = json.load(sys.stdin)
 p = d["plexes"]
 print(len(p), " ".join("%d:%d %d" % (x["major"], x["minor"], x["offset"]) for x in p))
-print("newer" if d["table_newer"] else "same")'
+print("newer" if d["table_newer"] else "same")
+n = 0
+for x in p:
+    if x["state"] == "alive":
+        continue
+    with open(sys.argv[1], "rb") as f:
+        f.seek((4 + x["slot"]) * 4096 + 16)
+        bits = f.read(8)
+    with open("/dev/ram%d" % x["minor"], "r+b") as dev:
+        for r in range(64):
+            if not bits[r // 8] >> (r % 8) & 1:
+                dev.seek(x["offset"] * 512 + r * 65536)
+                dev.write(os.urandom(65536))
+                n += 1
+        dev.flush()
+        os.fsync(dev.fileno())
+print(n)' "$meta"
 }
 summary=()
 for m in add remove; do
-	n=0 newer=0
+	n=0 newer=0 garbage=0
 	while :; do
 		blkdiscard $meta
 		rc=0
@@ -47,16 +68,17 @@ for m in add remove; do
 		[ $rc = 0 ] || fail "log-replay $m $n: exit $rc: $(cat /tmp/lr.err)"
 		out=$("$VX" dump-metadata $meta --json) ||
 			fail "cut $n after '$m': dump-metadata refused it"
-		info=$(echo "$out" | plexes_of)
+		info=$(echo "$out" | plexes_of) || fail "cut $n after '$m': $out"
+		garbage=$((garbage + $(echo "$info" | sed -n 3p)))
 		set -- $(echo "$info" | head -n 1)
 		nr=$1
 		shift
-		kmsg=$(dmesg | wc -l)
+		said=$(dmesg | grep -c 'cut short after the plex table' || true)
 		dmsetup create v --table "0 $len vdsplex $meta 128 $nr $*" ||
 			fail "cut $n after '$m': the table of its plexes ($nr $*) was refused: $(dmesg | tail -n 2)"
-		if [ "$(echo "$info" | tail -n 1)" = newer ]; then
+		if [ "$(echo "$info" | sed -n 2p)" = newer ]; then
 			newer=$((newer + 1))
-			dmesg | tail -n +$((kmsg + 1)) | grep -q 'cut short after the plex table' ||
+			[ "$(dmesg | grep -c 'cut short after the plex table')" -gt "$said" ] ||
 				fail "cut $n after '$m': no kernel line for the newer plex table"
 		fi
 		wait_idle v
@@ -71,6 +93,8 @@ for m in add remove; do
 	done
 	[ $n -gt 1 ] || fail "no flush of the metadata after mark '$m'"
 	[ $newer -gt 0 ] || fail "no cut after '$m' fell between a plex table and its superblock"
-	summary+=("$m: $n cuts, $newer with the plex table newer")
+	summary+=("$m: $n cuts, $newer with the plex table newer, $garbage regions of garbage")
+	# the AddPlex's cuts hold the new plex part-copied: its gaps are garbage
+	[ $m = remove ] || [ $garbage -gt 0 ] || fail "no cut after '$m' had a plex part-copied"
 done
 echo "power cuts at every metadata flush: ${summary[*]}"
