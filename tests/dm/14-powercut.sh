@@ -1,4 +1,5 @@
 # smoke: no
+# kernels: stock-6.12
 # A power cut with volatile write caches (SPEC §5).  dm log-writes under both
 # plexes and the metadata logs each write only once a flush (or FUA) made it
 # stable, so replaying every log up to a common mark rebuilds the disks a
@@ -6,6 +7,8 @@
 # them on one plex only.  At every mark: reassemble, let the resync run, and
 # check that the plexes agree, that every write flushed before the mark is
 # there, and that every block holds either its flushed or its newer data.
+# dm log-writes is a module on Debian's kernels
+grep -q '^log-writes ' <(dmsetup targets) || vm_modprobe dm_log_writes
 brd_load 9 32
 LR=$VDSPLEX_ROOT/.build/tests/log-replay
 len=32768 # 16 MiB: 256 regions of 64 KiB, 4096 blocks of 4 KiB

@@ -1,5 +1,5 @@
 # smoke: yes
-# kernels: debug stock-6.12
+# kernels: stock-6.12
 # A remote plex over NBD (SPEC §5, §10; Documentation/disaster-recovery.rst):
 # nbd-server in a second network namespace behind a veth pair, nbd-client
 # with a 5 s timeout.  The remote plex is attached to a live volume by a

@@ -11,6 +11,8 @@
 # the plexes agree.  The cut between a commit's plex table and its
 # superblock is met in both changes: the table is taken and the kernel says
 # so.
+# dm log-writes is a module on Debian's kernels
+grep -q '^log-writes ' <(dmsetup targets) || vm_modprobe dm_log_writes
 brd_load 6 8
 LR=$VDSPLEX_ROOT/.build/tests/log-replay
 len=8192 # 4 MiB: 64 regions of 64 KiB
