@@ -8,7 +8,7 @@
 # check that the plexes agree, that every write flushed before the mark is
 # there, and that every block holds either its flushed or its newer data.
 # dm log-writes is a module on Debian's kernels
-grep -q '^log-writes ' <(dmsetup targets) || vm_modprobe dm_log_writes
+case "$(dmsetup targets)" in *log-writes*) ;; *) vm_modprobe dm_log_writes ;; esac
 brd_load 9 32
 LR=$VDSPLEX_ROOT/.build/tests/log-replay
 len=32768 # 16 MiB: 256 regions of 64 KiB, 4096 blocks of 4 KiB

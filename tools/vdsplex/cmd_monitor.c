@@ -16,6 +16,13 @@
  * the events.  Without VOLUME the vdsplex volumes are listed at every wake,
  * so volumes created later are watched too.  Every RECHECK_MS every volume
  * is looked at, whatever the counters say (a reload moves no counter).
+ *
+ * A volume that appears suspended is taken in at a later look: dm binds a
+ * new device's table (a global event) before its first resume decides the
+ * plexes' states, and a look in between would see every plex 'S' and
+ * report a DegradedVolume that never was.  The resume raises another
+ * event only sometimes, so it is looked for again every DEFERRED_MS; one
+ * that stays suspended is taken in at the next look at all.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +50,7 @@
 #define CONTROL_PATH		"/dev/mapper/control"
 #define RECHECK_MS		10000	/* every volume is looked at this often */
 #define FALLBACK_MS		2000	/* ... when dm events cannot be followed */
+#define DEFERRED_MS		200	/* ... and a new volume seen suspended */
 #define PROGRAM_WAIT_MS		30000	/* how long --program is waited for */
 #define ARM_POLL_MINOR		37	/* the dm ioctl version with DM_DEV_ARM_POLL */
 
@@ -62,6 +70,7 @@ struct monitor {
 	sigset_t run_mask;	/* the mask to wait in: the stop signals unblocked */
 	sigset_t prog_mask;	/* the mask the monitor was started with, for --program */
 	bool trouble;		/* a volume is degraded or its metadata failed */
+	bool deferred;		/* a new volume was suspended: look again soon */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -510,6 +519,7 @@ static int scan(struct monitor *m, bool first, bool all)
 	unsigned int i, j, n = 0;
 	int r = list_now(m, &devs, &n);
 
+	m->deferred = false;
 	if (r) {
 		vx_err("cannot list the mapped devices: %s", dmx_strerror(r));
 		return r;
@@ -528,6 +538,10 @@ static int scan(struct monitor *m, bool first, bool all)
 	for (j = 0; j < n && !stop_signal; j++) {
 		for (i = 0; i < m->n && !same_dev(&m->w[i].dm, &devs[j]); i++)
 			;
+		if (i == m->n && !first && !all && devs[j].suspended) {
+			m->deferred = true;	/* still being created */
+			continue;
+		}
 		if (i == m->n)
 			volume_new(m, &devs[j], first);
 		else if (all || m->w[i].dm.event_nr != devs[j].event_nr)
@@ -584,7 +598,8 @@ static int follow(struct monitor *m)
 	while (!stop_signal) {
 		struct pollfd p = { .fd = m->ctl, .events = POLLIN };
 		uint64_t period = m->ctl >= 0 ? RECHECK_MS : FALLBACK_MS, now = now_ms();
-		struct timespec ts = ms_ts(now - last_all >= period ? 0 : period - (now - last_all));
+		uint64_t wait = now - last_all >= period ? 0 : period - (now - last_all);
+		struct timespec ts = ms_ts(m->deferred && wait > DEFERRED_MS ? DEFERRED_MS : wait);
 		bool all;
 		int r;
 
