@@ -1095,6 +1095,16 @@ static void vdsplex_test_op_partial(struct kunit *test)
 	vdsplex_op_put(op);
 }
 
+/* @op runs on f's plex 1 as its only target (caller holds state_lock). */
+static void fixture_op_on_plex1(struct fixture *f, struct vdsplex_op *op)
+{
+	f->ctx->legs[1].plex->state = VDSPLEX_PLEX_RECOVERING;
+	f->ctx->legs[1].plex->added = true;
+	vdsplex_op_get(op);
+	f->vol->op = op;
+	f->vol->op_pending = 1;
+}
+
 /* Every target fails: the operation fails with ERROR_IO_DEVICE. */
 static void vdsplex_test_op_all_failed(struct kunit *test)
 {
@@ -1104,11 +1114,7 @@ static void vdsplex_test_op_all_failed(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, op);
 	spin_lock_irqsave(&f->vol->state_lock, flags);
-	f->ctx->legs[1].plex->state = VDSPLEX_PLEX_RECOVERING;
-	f->ctx->legs[1].plex->added = true;
-	vdsplex_op_get(op);
-	f->vol->op = op;
-	f->vol->op_pending = 1;
+	fixture_op_on_plex1(f, op);
 	__vdsplex_plex_fail(f->vol, f->ctx->legs[1].plex);
 	/* a second failure of a plex no longer in the operation is ignored */
 	__vdsplex_plex_fail(f->vol, f->ctx->legs[1].plex);
@@ -1143,11 +1149,7 @@ static void vdsplex_test_op_finish_half_built(struct kunit *test)
 	half->nr_legs = 2;
 	half->legs[0].plex = f->ctx->legs[1].plex;	/* legs[1]: never got one */
 	spin_lock_irqsave(&f->vol->state_lock, flags);
-	f->ctx->legs[1].plex->state = VDSPLEX_PLEX_RECOVERING;
-	f->ctx->legs[1].plex->added = true;
-	vdsplex_op_get(op);
-	f->vol->op = op;
-	f->vol->op_pending = 1;
+	fixture_op_on_plex1(f, op);
 	__vdsplex_op_finish(half, VDS_E_OBJECT_DELETED);
 	spin_unlock_irqrestore(&f->vol->state_lock, flags);
 	KUNIT_EXPECT_EQ(test, op->state, VDSPLEX_ASYNC_FAILED);
