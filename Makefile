@@ -25,7 +25,7 @@
 #                        AddPlex/cancel/remove/fail/readd cycles and injected
 #                        faults on the debug kernel; a verdict and counts
 #   make bench           vdsplex against dm linear, dm mirror and md raid1 on
-#                        Debian's stock 6.12 kernel (about 25 minutes):
+#                        Debian's stock 6.12 kernel (about 20 minutes):
 #                        results/bench/bench.md, bench.json, bench.png
 #   make clean
 
