@@ -1098,6 +1098,7 @@ static void vdsplex_test_op_partial(struct kunit *test)
 /* @op runs on f's plex 1 as its only target (caller holds state_lock). */
 static void fixture_op_on_plex1(struct fixture *f, struct vdsplex_op *op)
 {
+	lockdep_assert_held(&f->vol->state_lock);
 	f->ctx->legs[1].plex->state = VDSPLEX_PLEX_RECOVERING;
 	f->ctx->legs[1].plex->added = true;
 	vdsplex_op_get(op);
