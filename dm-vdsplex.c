@@ -678,7 +678,8 @@ static void vdsplex_write_done(unsigned long error, void *context)
 				failed = true;
 			}
 			/* readd_plex resyncs what the dead plex missed */
-			if (p->state == VDSPLEX_PLEX_DEAD)
+			if (p->state == VDSPLEX_PLEX_DEAD &&
+			    vb->region != VDSPLEX_NO_REGION)
 				__vdsplex_region_missed(vol, p, vb->region);
 		}
 		spin_unlock_irqrestore(&vol->state_lock, flags);
@@ -858,7 +859,14 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 	vb->client = ctx->io_client;
 	vb->counted = false;
 	vb->whole_discard = false;
-	vb->region = off >> vol->region_shift;
+	/*
+	 * An empty flush carries the sector of the bio it came from, which
+	 * may lie before this target (a table of several targets): it has
+	 * no region.
+	 */
+	if (!count)
+		off = 0;
+	vb->region = count ? off >> vol->region_shift : VDSPLEX_NO_REGION;
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (count) {
 		__vdsplex_track_discard(vol, vb, bio, off, count);
