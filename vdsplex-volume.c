@@ -947,7 +947,15 @@ void vdsplex_takeover(struct vdsplex_ctx *ctx)
 		unsigned int j;
 
 		p = ctx->legs[i].plex;
-		if (!ctx->legs[i].rebuild || p->state != VDSPLEX_PLEX_ALIVE)
+		if (!ctx->legs[i].rebuild)
+			continue;
+		/*
+		 * Once, at this table's first resume: dmsetup table names
+		 * every plex not in sync for rebuild, and a later suspend and
+		 * resume of the same table must not copy it all again.
+		 */
+		ctx->legs[i].rebuild = false;
+		if (p->state != VDSPLEX_PLEX_ALIVE)
 			continue;
 		for (alive = 0, j = 0; j < ctx->nr_legs; j++)
 			alive += ctx->legs[j].plex->state == VDSPLEX_PLEX_ALIVE;
