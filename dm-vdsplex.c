@@ -706,12 +706,16 @@ static void vdsplex_write_done(unsigned long error, void *context)
 		if (failed) {
 			DMERR_LIMIT("%s: write error: plex failed",
 				    dm_device_name(vol->md));
-			/* With metadata: done once the failure is on disk. */
-			if (vdsplex_hold_for_commit(vol, bio))
-				return;
 			vdsplex_raise_event(vol);
 		}
 	}
+	/*
+	 * With metadata, no write is acknowledged while a plex failure is
+	 * not on disk: neither this one nor any other completed after it.
+	 */
+	if (unlikely(READ_ONCE(vol->change_seq) != READ_ONCE(vol->committed_seq)) &&
+	    vdsplex_hold_for_commit(vol, bio))
+		return;
 	bio_endio(bio);
 }
 

@@ -232,8 +232,15 @@ struct vdsplex_plex {
  *	mode; set by the first instance's constructor under @lock.
  * @unclean: the stale plexes come from an unclean shutdown: the resync is
  *	a "resync", not a "recover"; protected by @state_lock.
- * @held: writes that failed a plex, completed by the event work once the
- *	failure is committed to the metadata; protected by @state_lock.
+ * @held: writes completed by the plexes while a plex state change was not
+ *	yet on the metadata device; the event work completes them once it is
+ *	(md's MD_SB_CHANGE_PENDING); protected by @state_lock.
+ * @change_seq: plex state changes the metadata must record before any
+ *	write is acknowledged (a plex failed, a region went stale); counted
+ *	under @state_lock.
+ * @committed_seq: @change_seq as of the last full commit that succeeded;
+ *	while the two differ, writes are held and no sweep clears a
+ *	write-intent bit; protected by @state_lock.
  * @discarded: regions wholly discarded since their last write (SPEC §5):
  *	a resync passes the discard on instead of copying them; protected by
  *	@state_lock.
@@ -306,6 +313,8 @@ struct vdsplex_volume {
 	struct vdsplex_md *meta;
 	bool unclean;
 	struct bio_list held;
+	u64 change_seq;
+	u64 committed_seq;
 	unsigned long *discarded;
 	unsigned long *discarding;
 	atomic64_t regions_discarded;
@@ -435,6 +444,8 @@ const char *vdsplex_policy_name(enum vdsplex_read_policy policy);
 int vdsplex_policy_parse(const char *name, enum vdsplex_read_policy *policy);
 void vdsplex_raise_event(struct vdsplex_volume *vol);
 bool vdsplex_hold_for_commit(struct vdsplex_volume *vol, struct bio *bio);
+void __vdsplex_change(struct vdsplex_volume *vol);
+bool __vdsplex_change_pending(struct vdsplex_volume *vol);
 void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
 			    u64 region);
 void __vdsplex_region_missed(struct vdsplex_volume *vol,

@@ -340,7 +340,8 @@ static bool __vdsplex_md_removing(struct vdsplex_volume *vol)
  *
  * The requested bits move to md->wi_commit; a sweep drops the regions
  * written to since the last sweep or with writes in flight from the
- * candidates, and clears nothing while a plex is being removed;
+ * candidates, and clears nothing while a plex is being removed or a plex
+ * state change is not yet committed (__vdsplex_change());
  * md->wi_image gets what goes to disk.
  *
  * Context: vol->state_lock and md->commit_lock held.
@@ -357,7 +358,8 @@ VISIBLE_IF_KUNIT bool __vdsplex_md_prepare(struct vdsplex_volume *vol,
 	if (flags & VDSPLEX_COMMIT_CLEAN) {
 		*cleared = !bitmap_empty(md->wi_disk, nr);
 		bitmap_zero(md->wi_disk, nr);
-	} else if ((flags & VDSPLEX_COMMIT_SWEEP) && !__vdsplex_md_removing(vol)) {
+	} else if ((flags & VDSPLEX_COMMIT_SWEEP) && !__vdsplex_md_removing(vol) &&
+		   vol->change_seq == vol->committed_seq) {
 		for_each_set_bit(region, md->wi_disk, nr) {
 			if (test_bit(region, md->wi_touched) ||
 			    !vdsplex_region_idle(vol, region))

@@ -422,9 +422,46 @@ void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p)
 	if (p->state == VDSPLEX_PLEX_ALIVE)
 		__vdsplex_in_sync_all(vol, p);
 	p->state = VDSPLEX_PLEX_DEAD;
+	__vdsplex_change(vol);
 	__vdsplex_op_target_done(vol, p, VDSPLEX_E_IO_DEVICE);
 }
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_plex_fail);
+
+/**
+ * __vdsplex_change() - a plex state changed in a way the metadata must
+ * record before any further write is acknowledged.
+ * @vol: the volume.
+ *
+ * From now until a full commit taken after this call succeeds, every write
+ * the plexes complete is held (vdsplex_hold_for_commit()) and no sweep
+ * clears a write-intent bit: after a crash in between, the metadata would
+ * otherwise call a plex in sync that missed acknowledged writes.  The
+ * caller raises an event (vdsplex_raise_event()), whose work commits.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_change(struct vdsplex_volume *vol)
+{
+	lockdep_assert_held(&vol->state_lock);
+	vol->change_seq++;
+}
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_change);
+
+/**
+ * __vdsplex_change_pending() - is a plex state change not yet on disk?
+ * @vol: the volume.
+ *
+ * Context: vol->state_lock held.
+ * Return: true while writes must be held; false in core mode and once the
+ * metadata has failed.
+ */
+bool __vdsplex_change_pending(struct vdsplex_volume *vol)
+{
+	lockdep_assert_held(&vol->state_lock);
+	return vol->meta && !vdsplex_md_failed(vol) &&
+	       vol->change_seq != vol->committed_seq;
+}
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_change_pending);
 
 static void vdsplex_event_work(struct work_struct *work)
 {
@@ -434,20 +471,38 @@ static void vdsplex_event_work(struct work_struct *work)
 	struct bio_list held;
 	unsigned long flags;
 	struct bio *bio;
+	bool again;
+	u64 seq;
+	int r = 0;
 
 	mutex_lock(&vol->lock);
 	spin_lock_irqsave(&vol->state_lock, flags);
 	held = vol->held;
 	bio_list_init(&vol->held);
+	seq = vol->change_seq;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (vol->active) {
-		/* A plex that failed is recorded before anyone is told. */
-		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
+		/*
+		 * A plex state change is recorded before anyone is told, and
+		 * before the writes completed since are acknowledged: the
+		 * commit snapshots the state after @seq was read.
+		 */
+		r = vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 		dm_table_event(vol->active->ti->table);
 	}
+	spin_lock_irqsave(&vol->state_lock, flags);
+	if (!r && vol->active)
+		vol->committed_seq = seq;
+	/* held meanwhile, or a change since: another round */
+	again = !bio_list_empty(&vol->held) ||
+		(vol->meta && vol->change_seq != vol->committed_seq &&
+		 !vdsplex_md_failed(vol) && vol->active);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
 	mutex_unlock(&vol->lock);
 	while ((bio = bio_list_pop(&held)))
 		bio_endio(bio);
+	if (again)
+		queue_work(vdsplex_wq, &vol->event_work);
 }
 
 static void vdsplex_retry_work(struct work_struct *work)
@@ -484,6 +539,7 @@ void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
 	if (test_and_clear_bit(region, p->in_sync))
 		p->synced--;
 	vol->rescan = true;
+	__vdsplex_change(vol);
 }
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_region_stale);
 
@@ -505,26 +561,35 @@ void __vdsplex_region_missed(struct vdsplex_volume *vol,
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_region_missed);
 
 /**
- * vdsplex_hold_for_commit() - complete a write only after the next commit.
+ * vdsplex_hold_for_commit() - hold a completed write while a plex state
+ * change is not on disk yet.
  * @vol: the volume.
- * @bio: a write that failed a plex (SPEC §5: it completes once the failure
- *	is recorded).
+ * @bio: a write (or flush) every plex it went to has completed.
+ *
+ * No write is acknowledged past an uncommitted plex failure
+ * (Documentation/design.rst, "Persistent state"): a write that failed a plex
+ * and every write completed after it wait for the event work's full commit.
  *
  * Context: any (bio completion).
- * Return: true when @bio is held for the event work's commit; false in core
- * mode or when the metadata has failed (complete it now).
+ * Return: true when @bio is held for the event work's commit; false when
+ * nothing is pending, in core mode, or when the metadata has failed
+ * (complete it now).
  */
 bool vdsplex_hold_for_commit(struct vdsplex_volume *vol, struct bio *bio)
 {
 	unsigned long flags;
+	bool hold;
 
-	if (!vol->meta || vdsplex_md_failed(vol))
+	if (!vol->meta)
 		return false;
 	spin_lock_irqsave(&vol->state_lock, flags);
-	bio_list_add(&vol->held, bio);
+	hold = __vdsplex_change_pending(vol);
+	if (hold)
+		bio_list_add(&vol->held, bio);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
-	vdsplex_raise_event(vol);
-	return true;
+	if (hold)
+		vdsplex_raise_event(vol);
+	return hold;
 }
 
 /**

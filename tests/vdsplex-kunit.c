@@ -2088,6 +2088,19 @@ static void vdsplex_test_wi_sweep(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, test_bit(11, md->wi_image));
 	__vdsplex_md_done(vol, true, &ready);
 	f->ctx->legs[1].plex->removing = false;
+	/*
+	 * Nor while a plex state change is not committed: the failed plex may
+	 * have missed the writes to 11 (md's MD_SB_CHANGE_PENDING).
+	 */
+	KUNIT_EXPECT_FALSE(test, __vdsplex_change_pending(vol));
+	__vdsplex_change(vol);
+	KUNIT_EXPECT_TRUE(test, __vdsplex_change_pending(vol));
+	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
+	KUNIT_EXPECT_FALSE(test, cleared);
+	KUNIT_EXPECT_TRUE(test, test_bit(11, md->wi_image));
+	__vdsplex_md_done(vol, true, &ready);
+	vol->committed_seq = vol->change_seq;	/* what the event work does */
+	KUNIT_EXPECT_FALSE(test, __vdsplex_change_pending(vol));
 	/* third sweep: now 11 goes */
 	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
 	KUNIT_EXPECT_TRUE(test, cleared);
