@@ -21,7 +21,10 @@
  *
  *  vdsplex_registry_lock  mutex: the registry list.  Taken before vol->lock.
  *  vol->lock              mutex: configuration: table takeover, dtr,
- *                         messages; never held across a wait for I/O.
+ *                         messages.  Held across waits for I/O (metadata
+ *                         commits, a remove_plex drain), so nothing the
+ *                         write path waits for takes it: the event work
+ *                         commits a plex failure without it.
  *  vol->state_lock        spinlock, irqsave: plex states, sync bitmaps and
  *                         the leg array of the active instance; taken in
  *                         map and in bio completion.
@@ -212,6 +215,9 @@ struct vdsplex_plex {
  * @cursor: the next region the resync looks at; protected by @state_lock.
  * @checkpoint: the cursor as of the last checkpoint; protected by
  *	@state_lock (kept in memory in core mode).
+ * @targets_flushed: the recovering plexes had every region and were
+ *	flushed since: the next pass calls them in sync; protected by
+ *	@state_lock.
  * @rescan: a plex joined the resync: the next pass starts at region 0
  *	(regions other targets have are skipped); protected by @state_lock.
  * @paused: pause_resync is in force; protected by @state_lock.
@@ -236,11 +242,12 @@ struct vdsplex_plex {
  *	yet on the metadata device; the event work completes them once it is
  *	(md's MD_SB_CHANGE_PENDING); protected by @state_lock.
  * @change_seq: plex state changes the metadata must record before any
- *	write is acknowledged (a plex failed, a region went stale); counted
- *	under @state_lock.
+ *	write is acknowledged (a plex failed); counted under @state_lock,
+ *	read without it by the write completion's fast path.
  * @committed_seq: @change_seq as of the last full commit that succeeded;
- *	while the two differ, writes are held and no sweep clears a
- *	write-intent bit; protected by @state_lock.
+ *	while the two differ, writes are held (failed once the metadata has
+ *	failed) and no sweep clears a write-intent bit; written under
+ *	@state_lock, read as @change_seq.
  * @discarded: regions wholly discarded since their last write (SPEC §5):
  *	a resync passes the discard on instead of copying them; protected by
  *	@state_lock.
@@ -297,6 +304,7 @@ struct vdsplex_volume {
 	u8 epoch[VDSPLEX_INFLIGHT_BUCKETS];
 	u64 cursor;
 	u64 checkpoint;
+	bool targets_flushed;
 	bool rescan;
 	bool paused;
 	bool stalled;
@@ -313,8 +321,8 @@ struct vdsplex_volume {
 	struct vdsplex_md *meta;
 	bool unclean;
 	struct bio_list held;
-	u64 change_seq;
-	u64 committed_seq;
+	unsigned long change_seq;
+	unsigned long committed_seq;
 	unsigned long *discarded;
 	unsigned long *discarding;
 	atomic64_t regions_discarded;
@@ -452,6 +460,7 @@ void __vdsplex_region_missed(struct vdsplex_volume *vol,
 			     struct vdsplex_plex *p, u64 region);
 void vdsplex_plex_io_done(struct vdsplex_plex *plex);
 void __vdsplex_in_sync_all(struct vdsplex_volume *vol, struct vdsplex_plex *p);
+unsigned int __vdsplex_alive_count(struct vdsplex_volume *vol);
 void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p);
 void __vdsplex_op_target_done(struct vdsplex_volume *vol,
 			      struct vdsplex_plex *p, u32 outcome);
@@ -482,6 +491,8 @@ void vdsplex_md_destroy(struct vdsplex_volume *vol);
 int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags);
 bool vdsplex_md_write_admit(struct vdsplex_volume *vol, u64 region,
 			    struct bio *bio);
+void __vdsplex_md_lost_cache(struct vdsplex_volume *vol,
+			     struct vdsplex_plex *p);
 void vdsplex_md_quiesce(struct vdsplex_volume *vol);
 void vdsplex_md_bits_lock(struct vdsplex_volume *vol);
 void vdsplex_md_bits_unlock(struct vdsplex_volume *vol);

@@ -249,6 +249,8 @@ struct vdsplex_md_layout {
  * @wi_touched: regions written since the last sweep; vol->state_lock.
  * @wi_commit: the bits a commit is writing; @commit_lock.
  * @wi_image: the write-intent bitmap a commit writes; @commit_lock.
+ * @wi_cleared: the bits the commit's sweep took off the disk set, given
+ *	back when a plex fails the flush before they go; @commit_lock.
  * @disc_disk: the discarded-region map as on disk; vol->state_lock.
  * @disc_image: the map a commit writes; @commit_lock.
  * @disc_write: the commit writes @disc_image; vol->state_lock and
@@ -274,6 +276,7 @@ struct vdsplex_md {
 	unsigned long *wi_touched;
 	unsigned long *wi_commit;
 	unsigned long *wi_image;
+	unsigned long *wi_cleared;
 	unsigned long *disc_disk;
 	unsigned long *disc_image;
 	bool disc_write;

@@ -31,8 +31,10 @@
  * md->commit_lock -> vol->state_lock; nobody holding sync_lock or
  * commit_lock waits for vol->lock.  The write-intent bitmaps, the parked
  * writes and md->failed are protected by vol->state_lock.  A full commit
- * runs with vol->lock held or from the resync thread (plexes are only freed
- * with vol->lock held and the resync thread stopped).
+ * runs with vol->lock held, from the resync thread or from the event work
+ * (which takes no vol->lock); the plexes whose bitmaps it reads after the
+ * snapshot are pinned by their pending count, which remove_plex drains
+ * before it frees a plex.
  */
 
 #include <linux/bitmap.h>
@@ -241,7 +243,13 @@ static void __vdsplex_md_snapshot(struct vdsplex_volume *vol,
 		r->write_errors = max(atomic_read(&p->write_errors), 0);
 		r->checkpoint = p->synced;
 		s->nr_plexes++;
-		if (r->state != VDSPLEX_MD_ALIVE) {
+		/*
+		 * Its bitmap is read after the lock is dropped: the pending
+		 * count keeps remove_plex from freeing it meanwhile (a plex
+		 * being removed is left out; its record goes next commit).
+		 */
+		if (r->state != VDSPLEX_MD_ALIVE && !p->removing) {
+			atomic_inc(&p->pending);
 			s->unsynced[s->nr_unsynced] = p;
 			s->unsynced_slot[s->nr_unsynced++] = p->slot;
 		}
@@ -254,16 +262,48 @@ static void __vdsplex_md_snapshot(struct vdsplex_volume *vol,
 	}
 }
 
-/* Flush the snapshot's plexes (a failure is the write path's to find). */
-static void vdsplex_md_flush_plexes(struct vdsplex_md_snap *s)
+/*
+ * Flush the snapshot's plexes.  A plex that fails its flush may have lost
+ * writes it acknowledged: it fails (unless it is the last in-sync plex),
+ * and the write-intent bits this commit was to clear stay on disk.
+ * Returns true when a flush failed.
+ */
+static bool vdsplex_md_flush_plexes(struct vdsplex_volume *vol,
+				    struct vdsplex_md_snap *s)
 {
-	unsigned int i;
+	struct vdsplex_md *md = vol->meta;
+	unsigned long failed = 0, irqf;
+	unsigned int i, alive;
 
-	for (i = 0; i < s->nr_flush; i++) {
-		blkdev_issue_flush(s->flush_bdev[i]);
-		vdsplex_plex_io_done(s->flush[i]);
+	for (i = 0; i < s->nr_flush; i++)
+		if (blkdev_issue_flush(s->flush_bdev[i]))
+			__set_bit(i, &failed);
+	if (failed) {
+		spin_lock_irqsave(&vol->state_lock, irqf);
+		for (i = 0; i < s->nr_flush; i++) {
+			struct vdsplex_plex *p = s->flush[i];
+
+			if (!test_bit(i, &failed) ||
+			    p->state == VDSPLEX_PLEX_DEAD)
+				continue;
+			atomic_inc(&p->write_errors);
+			alive = __vdsplex_alive_count(vol);
+			if (p->state != VDSPLEX_PLEX_ALIVE || alive > 1)
+				__vdsplex_plex_fail(vol, p);
+		}
+		/* the regions whose bits were to go keep them */
+		bitmap_or(md->wi_disk, md->wi_disk, md->wi_cleared,
+			  vol->nr_regions);
+		bitmap_or(md->wi_image, md->wi_image, md->wi_cleared,
+			  vol->nr_regions);
+		spin_unlock_irqrestore(&vol->state_lock, irqf);
+		DMERR("%s: a plex failed a flush", dm_device_name(vol->md));
+		vdsplex_raise_event(vol);
 	}
+	for (i = 0; i < s->nr_flush; i++)
+		vdsplex_plex_io_done(s->flush[i]);
 	s->nr_flush = 0;
+	return failed;
 }
 
 /*
@@ -355,8 +395,10 @@ VISIBLE_IF_KUNIT bool __vdsplex_md_prepare(struct vdsplex_volume *vol,
 
 	lockdep_assert_held(&vol->state_lock);
 	*cleared = false;
+	bitmap_zero(md->wi_cleared, nr);
 	if (flags & VDSPLEX_COMMIT_CLEAN) {
 		*cleared = !bitmap_empty(md->wi_disk, nr);
+		bitmap_copy(md->wi_cleared, md->wi_disk, nr);
 		bitmap_zero(md->wi_disk, nr);
 	} else if ((flags & VDSPLEX_COMMIT_SWEEP) && !__vdsplex_md_removing(vol) &&
 		   vol->change_seq == vol->committed_seq) {
@@ -366,6 +408,7 @@ VISIBLE_IF_KUNIT bool __vdsplex_md_prepare(struct vdsplex_volume *vol,
 				continue;
 			/* New writes to it park from now on. */
 			clear_bit(region, md->wi_disk);
+			set_bit(region, md->wi_cleared);
 			*cleared = true;
 		}
 		bitmap_zero(md->wi_touched, nr);
@@ -435,8 +478,13 @@ EXPORT_SYMBOL_IF_KUNIT(__vdsplex_md_done);
  *	(no I/O is in flight: clear every write-intent bit and mark the
  *	superblock clean).  Requested write-intent bits are always written.
  *
- * Context: process, may sleep; vol->lock held or the resync thread for
- * VDSPLEX_COMMIT_FULL; takes md->commit_lock and vol->state_lock.
+ * A full commit that succeeds records every plex state change counted
+ * before its snapshot (__vdsplex_change()): the writes held for them may
+ * complete.
+ *
+ * Context: process, may sleep; takes md->sync_lock, md->commit_lock and
+ * vol->state_lock.  The plexes whose bitmaps it writes are pinned by their
+ * pending count, so callers need not hold vol->lock.
  * Return: 0, or a negative errno (the metadata is then failed).
  */
 int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
@@ -449,7 +497,7 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 			     VDSPLEX_COMMIT_CLEAN);
 	struct vdsplex_md_snap *s;
 	struct vdsplex_ctx *ctx;
-	unsigned long irqf;
+	unsigned long irqf, seq = 0;
 	bool cleared = false, want = false;
 	unsigned int i;
 	int r = 0;
@@ -471,6 +519,8 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	spin_lock_irqsave(&vol->state_lock, irqf);
 	want = __vdsplex_md_prepare(vol, flags, &cleared);
 	__vdsplex_md_snapshot(vol, s, cleared || full);
+	/* the plex state changes this full commit records */
+	seq = vol->change_seq;
 	if (full) {
 		md->sb.resync_cursor = vol->checkpoint;
 		md->sb.next_plex_id = vol->next_plex_id;
@@ -490,7 +540,8 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	 * whose write-intent bits go.  Only then are buffers dirtied, since
 	 * dm-bufio may write a dirty buffer at any time.
 	 */
-	vdsplex_md_flush_plexes(s);
+	if (vdsplex_md_flush_plexes(vol, s))
+		cleared = false;	/* the bits stay (wi_image has them) */
 	/*
 	 * The plexes' bitmaps reach the disk before write-intent bits go: a
 	 * region a dead or recovering plex missed stays known either way.
@@ -531,8 +582,15 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 	if (r)
 		vdsplex_md_set_failed(vol, r, "a commit");
 out:
+	for (i = 0; i < s->nr_unsynced; i++)
+		vdsplex_plex_io_done(s->unsynced[i]);
+	s->nr_unsynced = 0;
 	spin_lock_irqsave(&vol->state_lock, irqf);
 	ctx = __vdsplex_md_done(vol, !r, &ready);
+	/* writes held for those changes may be acknowledged now */
+	if (!r && full && s->have_records &&
+	    (long)(seq - vol->committed_seq) > 0)
+		WRITE_ONCE(vol->committed_seq, seq);
 	spin_unlock_irqrestore(&vol->state_lock, irqf);
 	mutex_unlock(&md->commit_lock);
 	if (bits)
@@ -632,6 +690,30 @@ static void vdsplex_md_commit_work(struct work_struct *work)
 	if (again)
 		queue_delayed_work(vdsplex_wq, &md->commit_work,
 				   nsecs_to_jiffies(VDSPLEX_MD_SWEEP_NS));
+}
+
+/**
+ * __vdsplex_md_lost_cache() - a plex failed: the regions written recently
+ * may be only in its lost volatile cache.
+ * @vol: the volume.
+ * @p: the plex, failing now.
+ *
+ * The regions whose write-intent bit is on disk were written since their
+ * last sweep, which flushed every plex; the others are on the plex's
+ * media.  The former leave @p's in-sync bitmap, so readd_plex copies them.
+ * Core mode keeps no such log: nothing changes.
+ *
+ * Context: vol->state_lock held.
+ */
+void __vdsplex_md_lost_cache(struct vdsplex_volume *vol,
+			     struct vdsplex_plex *p)
+{
+	lockdep_assert_held(&vol->state_lock);
+	if (!vol->meta)
+		return;
+	bitmap_andnot(p->in_sync, p->in_sync, vol->meta->wi_disk,
+		      vol->nr_regions);
+	p->synced = bitmap_weight(p->in_sync, vol->nr_regions);
 }
 
 /**
@@ -743,6 +825,7 @@ VISIBLE_IF_KUNIT void vdsplex_md_free(struct vdsplex_md *md)
 	kvfree(md->wi_touched);
 	kvfree(md->wi_commit);
 	kvfree(md->wi_image);
+	kvfree(md->wi_cleared);
 	kvfree(md->disc_disk);
 	kvfree(md->disc_image);
 	kfree(md->snap);
@@ -778,11 +861,13 @@ VISIBLE_IF_KUNIT struct vdsplex_md *vdsplex_md_alloc(struct vdsplex_volume *vol)
 	md->wi_touched = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->wi_commit = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->wi_image = vdsplex_md_bitmap_alloc(vol->nr_regions);
+	md->wi_cleared = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->disc_disk = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->disc_image = vdsplex_md_bitmap_alloc(vol->nr_regions);
 	md->snap = kzalloc(sizeof(*md->snap), GFP_KERNEL);
 	if (!md->wi_disk || !md->wi_want || !md->wi_touched ||
-	    !md->wi_commit || !md->wi_image || !md->disc_disk ||
+	    !md->wi_commit || !md->wi_image || !md->wi_cleared ||
+	    !md->disc_disk ||
 	    !md->disc_image || !md->snap) {
 		vdsplex_md_free(md);
 		return NULL;
@@ -806,6 +891,8 @@ void vdsplex_md_destroy(struct vdsplex_volume *vol)
 
 	if (!md)
 		return;
+	/* the event work commits without vol->lock */
+	flush_work(&vol->event_work);
 	cancel_delayed_work_sync(&md->commit_work);
 	WARN_ON(!bio_list_empty(&md->parked));
 	vol->meta = NULL;

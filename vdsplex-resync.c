@@ -263,6 +263,7 @@ enum vdsplex_next {
 	VDSPLEX_NEXT_COPY,	/* a region is locked and described in the job */
 	VDSPLEX_NEXT_SCRUB,	/* as COPY, but the targets are compared */
 	VDSPLEX_NEXT_CHANGED,	/* state changed (finished, failed): raise event */
+	VDSPLEX_NEXT_FLUSH,	/* every region copied: flush the job's targets */
 };
 
 /* Describe the job's source and targets for @region of the volume. */
@@ -425,8 +426,30 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 			return VDSPLEX_NEXT_CHANGED;	/* started */
 		}
 	}
+	if (region >= vol->nr_regions && !vol->targets_flushed) {
+		/*
+		 * Every target has every region; before they are called in
+		 * sync, their copies leave the devices' volatile caches
+		 * (in core mode nothing else would flush them, and a remove
+		 * of the old plex would leave data acknowledged long ago only
+		 * in the new plex's cache).  The pending count keeps each
+		 * target from being freed meanwhile.
+		 */
+		job->nr_targets = 0;
+		for (i = 0; i < ctx->nr_legs; i++) {
+			struct vdsplex_plex *p = ctx->legs[i].plex;
+
+			if (p->state != VDSPLEX_PLEX_RECOVERING || p->removing)
+				continue;
+			atomic_inc(&p->pending);
+			job->target[job->nr_targets] = p;
+			job->dest[job->nr_targets++].bdev = ctx->legs[i].dev->bdev;
+		}
+		return VDSPLEX_NEXT_FLUSH;
+	}
 	if (region >= vol->nr_regions) {
-		/* Every target has every region: they are mirrors now. */
+		/* Every target has every region, flushed: mirrors now. */
+		vol->targets_flushed = false;
 		for (i = 0; i < ctx->nr_legs; i++) {
 			struct vdsplex_plex *p = ctx->legs[i].plex;
 
@@ -443,6 +466,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		return VDSPLEX_NEXT_CHANGED;
 	}
 
+	vol->targets_flushed = false;
 	vdsplex_job_region(ctx, job, region, src);
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
@@ -865,6 +889,44 @@ static bool vdsplex_copy_buf(struct vdsplex_ctx *ctx,
 	return false;
 }
 
+/*
+ * Flush the targets of a finished pass (VDSPLEX_NEXT_FLUSH).  A target whose
+ * flush fails is failed: what it acknowledged may not be on its media.
+ * Otherwise the next pass finds every region copied and calls them in sync,
+ * unless a region went missing meanwhile (then it copies that and flushes
+ * again).
+ */
+static void vdsplex_flush_targets(struct vdsplex_ctx *ctx,
+				  struct vdsplex_copy_job *job)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned long flags, failed = 0;
+	unsigned int i;
+
+	for (i = 0; i < job->nr_targets; i++)
+		if (blkdev_issue_flush(job->dest[i].bdev))
+			__set_bit(i, &failed);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	for (i = 0; i < job->nr_targets; i++) {
+		struct vdsplex_plex *p = job->target[i];
+
+		if (test_bit(i, &failed) && p->state != VDSPLEX_PLEX_DEAD) {
+			atomic_inc(&p->write_errors);
+			__vdsplex_plex_fail(vol, p);
+		}
+	}
+	vol->targets_flushed = !failed;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	for (i = 0; i < job->nr_targets; i++)
+		vdsplex_plex_io_done(job->target[i]);
+	if (failed) {
+		DMERR("%s: resync: a target plex failed its flush",
+		      dm_device_name(vol->md));
+		vdsplex_raise_event(vol);
+	}
+	job->nr_targets = 0;
+}
+
 static int vdsplex_resync_thread(void *data)
 {
 	struct vdsplex_ctx *ctx = data;
@@ -899,6 +961,10 @@ static int vdsplex_resync_thread(void *data)
 			vdsplex_checkpoint(vol);
 			last_cp = ktime_get_ns();
 			vdsplex_raise_event(vol);
+			continue;
+		}
+		if (next == VDSPLEX_NEXT_FLUSH) {
+			vdsplex_flush_targets(ctx, job);
 			continue;
 		}
 		if (next == VDSPLEX_NEXT_IDLE) {

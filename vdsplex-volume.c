@@ -391,6 +391,24 @@ void __vdsplex_op_progress(struct vdsplex_ctx *ctx)
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_op_progress);
 
 /**
+ * __vdsplex_alive_count() - in-sync plexes of the active instance.
+ * @vol: the volume.
+ *
+ * Context: vol->state_lock held.
+ * Return: their number; 0 without an active instance.
+ */
+unsigned int __vdsplex_alive_count(struct vdsplex_volume *vol)
+{
+	struct vdsplex_ctx *ctx = vol->active;
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&vol->state_lock);
+	for (i = 0; ctx && i < ctx->nr_legs; i++)
+		n += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
+	return n;
+}
+
+/**
  * __vdsplex_in_sync_all() - every region of @p in sync, as its per-region
  * tracking starts (an in-sync plex that goes stale in some regions, or dies).
  * @vol: the volume.
@@ -421,6 +439,9 @@ void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p)
 	/* From now on in_sync tracks the regions it misses (readd_plex). */
 	if (p->state == VDSPLEX_PLEX_ALIVE)
 		__vdsplex_in_sync_all(vol, p);
+	/* what it acknowledged lately may have been in its cache only */
+	if (p->state != VDSPLEX_PLEX_DEAD)
+		__vdsplex_md_lost_cache(vol, p);
 	p->state = VDSPLEX_PLEX_DEAD;
 	__vdsplex_change(vol);
 	__vdsplex_op_target_done(vol, p, VDSPLEX_E_IO_DEVICE);
@@ -443,7 +464,7 @@ EXPORT_SYMBOL_IF_KUNIT(__vdsplex_plex_fail);
 void __vdsplex_change(struct vdsplex_volume *vol)
 {
 	lockdep_assert_held(&vol->state_lock);
-	vol->change_seq++;
+	WRITE_ONCE(vol->change_seq, vol->change_seq + 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_change);
 
@@ -467,40 +488,59 @@ static void vdsplex_event_work(struct work_struct *work)
 {
 	struct vdsplex_volume *vol = container_of(work, struct vdsplex_volume,
 						  event_work);
-
+	blk_status_t status = BLK_STS_OK;
+	unsigned long flags, seq;
+	struct dm_table *table;
 	struct bio_list held;
-	unsigned long flags;
 	struct bio *bio;
 	bool again;
-	u64 seq;
-	int r = 0;
 
-	mutex_lock(&vol->lock);
+	/*
+	 * A plex state change is recorded before anyone is told, and before
+	 * the writes held for it are acknowledged.  The work takes no
+	 * vol->lock (whoever holds it may wait for I/O, a remove_plex drain,
+	 * or flush this work): the writes it releases never wait behind
+	 * configuration changes.
+	 */
 	spin_lock_irqsave(&vol->state_lock, flags);
 	held = vol->held;
 	bio_list_init(&vol->held);
 	seq = vol->change_seq;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
-	if (vol->active) {
-		/*
-		 * A plex state change is recorded before anyone is told, and
-		 * before the writes completed since are acknowledged: the
-		 * commit snapshots the state after @seq was read.
-		 */
-		r = vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
-		dm_table_event(vol->active->ti->table);
-	}
+	if (READ_ONCE(vol->active))
+		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
 	spin_lock_irqsave(&vol->state_lock, flags);
-	if (!r && vol->active)
-		vol->committed_seq = seq;
-	/* held meanwhile, or a change since: another round */
-	again = !bio_list_empty(&vol->held) ||
-		(vol->meta && vol->change_seq != vol->committed_seq &&
-		 !vdsplex_md_failed(vol) && vol->active);
+	/*
+	 * The changes the held writes wait for are those counted by @seq.
+	 * Not recorded (the metadata failed, or no table serves the volume):
+	 * the writes fail rather than be acknowledged past a failure the
+	 * disk does not know (Documentation/design.rst, "The invariant").
+	 */
+	if (vol->meta && (long)(vol->committed_seq - seq) < 0)
+		status = BLK_STS_IOERR;
+	/* held meanwhile for changes now on disk: released with them */
+	if (!status && !__vdsplex_change_pending(vol)) {
+		bio_list_merge(&held, &vol->held);
+		bio_list_init(&vol->held);
+	}
+	again = !bio_list_empty(&vol->held) && !__vdsplex_change_pending(vol);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
-	mutex_unlock(&vol->lock);
-	while ((bio = bio_list_pop(&held)))
+
+	/*
+	 * The active instance's table outlives this work: vdsplex_release()
+	 * flushes it once the instance is no longer active.
+	 */
+	spin_lock_irqsave(&vol->state_lock, flags);
+	table = vol->active ? vol->active->ti->table : NULL;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (table)
+		dm_table_event(table);
+	while ((bio = bio_list_pop(&held))) {
+		if (status)
+			bio->bi_status = status;
 		bio_endio(bio);
+	}
+	/* held meanwhile for a change now on disk: release them too */
 	if (again)
 		queue_work(vdsplex_wq, &vol->event_work);
 }
@@ -539,7 +579,6 @@ void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
 	if (test_and_clear_bit(region, p->in_sync))
 		p->synced--;
 	vol->rescan = true;
-	__vdsplex_change(vol);
 }
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_region_stale);
 
@@ -567,13 +606,14 @@ EXPORT_SYMBOL_IF_KUNIT(__vdsplex_region_missed);
  * @bio: a write (or flush) every plex it went to has completed.
  *
  * No write is acknowledged past an uncommitted plex failure
- * (Documentation/design.rst, "Persistent state"): a write that failed a plex
+ * (Documentation/design.rst, "The invariant"): a write that failed a plex
  * and every write completed after it wait for the event work's full commit.
  *
  * Context: any (bio completion).
  * Return: true when @bio is held for the event work's commit; false when
- * nothing is pending, in core mode, or when the metadata has failed
- * (complete it now).
+ * nothing is pending or in core mode (complete it now).  When the
+ * metadata failed with a change not recorded, @bio gets BLK_STS_IOERR
+ * (complete it now, failed) until the metadata device works again.
  */
 bool vdsplex_hold_for_commit(struct vdsplex_volume *vol, struct bio *bio)
 {
@@ -586,6 +626,9 @@ bool vdsplex_hold_for_commit(struct vdsplex_volume *vol, struct bio *bio)
 	hold = __vdsplex_change_pending(vol);
 	if (hold)
 		bio_list_add(&vol->held, bio);
+	else if (vol->change_seq != vol->committed_seq)
+		/* a failure the failed metadata could not record */
+		bio->bi_status = BLK_STS_IOERR;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (hold)
 		vdsplex_raise_event(vol);
@@ -671,6 +714,8 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	WARN_ON(vol->resync_task);
 	flush_work(&vol->retry_work);	/* it may queue event_work */
 	flush_work(&vol->event_work);	/* it completes held writes */
+	cancel_work_sync(&vol->event_work);	/* and may queue itself */
+	WARN_ON(!bio_list_empty(&vol->held));
 	vdsplex_op_put(vol->op);
 	vdsplex_op_put(vol->last_op);
 	mutex_destroy(&vol->lock);
@@ -1088,6 +1133,8 @@ void vdsplex_release(struct vdsplex_ctx *ctx)
 		vol->active = NULL;
 		spin_unlock_irqrestore(&vol->state_lock, flags);
 	}
+	/* an event work that saw this instance active is done with it */
+	flush_work(&vol->event_work);
 	if (list_empty(&vol->instances)) {
 		/*
 		 * An AddPlex resumed from the metadata by a table that was
