@@ -147,7 +147,7 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_region_unlock);
  * vdsplex_throttle_ns() - how long the resync pauses before its next region.
  * @adaptive: no resync_rate cap is set.
  * @rate_kibs: the cap in KiB/s (0 = unlimited), when not @adaptive.
- * @fg_active: foreground I/O was seen since the last region.
+ * @fg_active: foreground I/O was seen within the last second.
  * @bytes: bytes copied since the rate window began.
  * @elapsed_ns: time since the rate window began.
  *
@@ -932,7 +932,7 @@ static int vdsplex_resync_thread(void *data)
 	struct vdsplex_ctx *ctx = data;
 	struct vdsplex_volume *vol = ctx->vol;
 	struct vdsplex_copy_job *job;
-	u64 fg_seen = atomic64_read(&vol->fg_ios);
+	u64 fg_seen = atomic64_read(&vol->fg_ios), fg_last = 0;
 	u64 epoch = ktime_get_ns(), bytes = 0, last_cp = epoch;
 	u64 rate_epoch = epoch, rate_bytes = 0;
 	unsigned long flags;
@@ -1017,7 +1017,15 @@ static int vdsplex_resync_thread(void *data)
 			rate_bytes = 0;
 		}
 		fg = atomic64_read(&vol->fg_ios);
-		fg_active = fg != fg_seen;
+		/*
+		 * Foreground I/O seen within the last second: a copy that
+		 * keeps the CPUs busy may leave the foreground no time to
+		 * issue anything during one region, and must not take that
+		 * for an idle volume.
+		 */
+		if (fg != fg_seen)
+			fg_last = now;
+		fg_active = fg_last && now - fg_last < NSEC_PER_SEC;
 		fg_seen = fg;
 		bytes += (u64)job->from.count << SECTOR_SHIFT;
 		ns = vdsplex_throttle_ns(adaptive, rate, fg_active, bytes,
