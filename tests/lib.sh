@@ -162,6 +162,19 @@ out_field() {
 # The administrator's CLI (tools/vdsplex, built by scripts/build-module).
 VX=$VDSPLEX_ROOT/tools/vdsplex/vdsplex
 
+# wait_swept METADEV: until the sweeps cleared every write-intent bit on
+# METADEV (at most 40 s).  A plex that fails loses the regions dirty on disk
+# at that moment (they may have been in its lost cache): a scenario that
+# counts what a later readd copies lets the sweeps run first.
+wait_swept() {
+	local i
+	for i in $(seq 40); do
+		"$VX" dump-metadata "$1" | grep -q 'write-intent log: 0 regions dirty' && return
+		sleep 1
+	done
+	fail "write-intent bits still set on $1 after 40 s: $("$VX" dump-metadata "$1" | grep write-intent)"
+}
+
 # vx_expect CODE ARGS...: the CLI fails (exit 1) and its error names the VDS
 # code CODE (e.g. VDS_E_DEVICE_IN_USE) with its hex value; prints stderr.
 vx_expect() {

@@ -1,4 +1,5 @@
 # smoke: yes
+# kernels: stock-6.12 stock-6.1
 # DISCARD and WRITE_ZEROES reach every plex; a volume offers them only when
 # every plex does.
 l0=$(loop_file a 32)

@@ -1,3 +1,4 @@
+# kernels: stock-6.12
 # The resync rate: a resync_rate cap holds within 20% over 10 s on a plex
 # behind dm-delay, and the adaptive default leaves foreground reads at least
 # half their idle IOPS.  Also prints the resync throughput next to a plain

@@ -10,18 +10,7 @@ T="0 $len vdsplex /dev/ram2 128 2 /dev/ram0 0 /dev/mapper/e1 0"
 dmsetup create v --table "$T 1 nosync"
 dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
 
-# wait_swept: until the sweeps cleared every write-intent bit.  A plex that
-# fails also misses the regions written just before (they may have been in
-# its lost cache): the counts below are of writes after that.
-wait_swept() {
-	local i
-	for i in $(seq 40); do
-		"$VX" dump-metadata /dev/ram2 | grep -q 'write-intent log: 0 regions dirty' && return
-		sleep 1
-	done
-	fail "write-intent bits still set after 40 s: $("$VX" dump-metadata /dev/ram2 | grep write-intent)"
-}
-wait_swept
+wait_swept /dev/ram2
 
 # administrator's fail_plex, 5 regions written, readd
 dmsetup message v 0 fail_plex 1
@@ -39,7 +28,7 @@ expect_eq "$(status_field v 8)" 5 "regions resynced by the readd (5 written whil
 plexes_equal $len /dev/ram0:0 /dev/ram1:0
 
 # transient failure: the device errors, a write fails it, it comes back
-wait_swept
+wait_swept /dev/ram2
 dmsetup suspend e1
 dmsetup load e1 --table "0 $len error"
 dmsetup resume e1

@@ -16,10 +16,7 @@ dmsetup create v --table "0 $len vdsplex $m 128 2 /dev/ram0 0 /dev/ram1 0 1 nosy
 dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
 # a plex that fails loses the regions written just before (they may have
 # been in its lost cache): let the sweeps clear them first
-for i in $(seq 40); do
-	"$VX" dump-metadata "$m" | grep -q 'write-intent log: 0 regions dirty' && break
-	sleep 1
-done
+wait_swept "$m"
 dmsetup message v 0 fail_plex 1
 for r in 3 9 40; do
 	dd if=/dev/urandom of=/dev/mapper/v bs=4k seek=$((r * 16)) count=1 oflag=direct conv=notrunc status=none

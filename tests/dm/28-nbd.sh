@@ -208,6 +208,9 @@ expect_eq $((n1 - n0)) 0 "reads that reached /dev/nbd0 (write_mostly)"
 
 # 5. The link is cut: the first write waits for the NBD timeout, then the
 # remote plex is dead and the writes go on locally; no writer sees an error.
+# the remote plex fails with the regions dirty on disk (its lost cache):
+# the foreground writes above must be swept first
+wait_swept /dev/ram2
 r_before=$(status_field vol 8)
 ip -n remote link set vdsp1 down
 t=$(now_ms)
