@@ -1,3 +1,4 @@
+# kernels: stock-6.12
 # Reads: round_robin spreads them over the plexes, write_mostly and primary
 # are honoured, and a stale plex is never read.
 brd_load 3 32

@@ -1,5 +1,4 @@
 # smoke: no
-# kernels: stock-6.12
 # check and repair (SPEC §3, §4, §5): a scrub compares the in-sync plexes
 # region by region; mismatch_cnt counts the regions that differ, regions
 # recorded as discarded are skipped; repair rewrites them from the source;

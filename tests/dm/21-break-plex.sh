@@ -1,4 +1,5 @@
 # smoke: no
+# kernels: stock-6.12
 # vdsplex break-plex (SPEC §8): after a completed write pass, while a
 # second job writes a disjoint range, plex 2 is split off as a linear
 # device that passes fio --verify_only on the first range; around a mounted
