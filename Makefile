@@ -67,7 +67,9 @@ dkms-uninstall:
 deb:
 	scripts/deb $(if $(NO_GUEST),--no-guest)
 
-# The administrator's CLI (SPEC §8) and its host-side unit tests (cmocka).
+# The administrator's CLI (vdsplex(8), tools/vdsplex/vdsplex.8, and
+# Documentation/dm-vdsplex.rst, "Command-line tool") and its host-side unit
+# tests (cmocka).
 tools:
 	$(MAKE) -C tools/vdsplex
 tools-check:

@@ -2,8 +2,8 @@
 /*
  * vdsplex add-plex VOLUME PLEX... [--wait] [--rate RATE] [--stack] [--json]
  *
- * IVdsVolume::AddPlex (SPEC §8).  Every PLEX becomes one or more extents,
- * all attached in one ADD_PLEX call:
+ * IVdsVolume::AddPlex (vdsplex(8), add-plex).  Every PLEX becomes one or
+ * more extents, all attached in one ADD_PLEX call:
  *
  *   a block device that is not mapped      the device itself
  *   --stack                                the mapped device itself

@@ -3,8 +3,9 @@
  * vdsplex create NAME --plex DEV[:OFFSET]... [--meta DEV|-]
  *                [--region-size SIZE] [--nosync]
  *
- * Builds the table line of SPEC §2, creates the mapped device through
- * libdevmapper, then records each plex's identity with SET_IDENTITY.
+ * Builds the table line of Documentation/dm-vdsplex.rst, "Constructor",
+ * creates the mapped device through libdevmapper, then records each plex's
+ * identity with SET_IDENTITY.
  */
 #include <errno.h>
 #include <inttypes.h>

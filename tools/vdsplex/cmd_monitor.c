@@ -6,8 +6,9 @@
  * DM_DEV_ARM_POLL on a /dev/mapper/control descriptor of its own records
  * the kernel's global dm event counter, and poll() on that descriptor
  * wakes when the counter moves: a target's dm_table_event() (vdsplex
- * raises one for every state change, SPEC §3), a device created, removed,
- * renamed, or given a new table.  The descriptor is armed again before
+ * raises one for every state change: a plex failed, a resync started,
+ * finished or was cancelled, the metadata failed), a device created,
+ * removed, renamed, or given a new table.  The descriptor is armed again before
  * every look, so an event that comes while looking wakes the next poll().
  *
  * After a wake, each watched volume whose event counter (dmsetup info)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vdsplex plexes VOLUME [--json]      (QUERY_PLEXES: VDS's QueryPlexes)
- * vdsplex status [VOLUME] [--json]    (the dm INFO status, SPEC §3)
+ * vdsplex status [VOLUME] [--json]    (the dm INFO status,
+ *                                     Documentation/dm-vdsplex.rst, "Status")
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The control device /dev/vdsplex-control and the async handle (SPEC §6,
- * §7).  Each call fills the struct of <linux/dm-vdsplex.h> and returns 0
- * or -errno; *hr gets the VDS HRESULT the kernel copied out (VDS_S_OK
- * when it copied none, e.g. for a malformed request).
+ * The control device /dev/vdsplex-control and the async handle
+ * (Documentation/ioctl.rst, "Control device commands" and "The
+ * asynchronous handle").  Each call fills the struct of
+ * <linux/dm-vdsplex.h> and returns 0 or -errno; *hr gets the VDS HRESULT
+ * the kernel copied out (VDS_S_OK when it copied none, e.g. for a
+ * malformed request).
  */
 #ifndef VDSPLEX_CTL_H
 #define VDSPLEX_CTL_H

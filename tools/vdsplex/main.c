@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vdsplex: manage dm-vdsplex volumes (SPEC §8).
+ * vdsplex: manage dm-vdsplex volumes (vdsplex(8), and
+ * Documentation/dm-vdsplex.rst, "Command-line tool").
  *
  * main() parses the command line (args.c) and dispatches to the
  * subcommands (cmd_*.c).  Exit status: 0 success, 1 failure, 2 usage.

@@ -4,10 +4,11 @@
  * named in the manner of mdadm --monitor.  Pure (no device access), so
  * unit-tested: cmd_monitor.c gathers the snapshots and reports.
  *
- * A snapshot is a volume's status line (SPEC §3) and, when its table could
- * be read, each plex's device and offset: plexes are matched across two
- * snapshots by their extent, since indices compact on removal.  Without
- * extents they are matched by position.
+ * A snapshot is a volume's status line (Documentation/dm-vdsplex.rst,
+ * "Status") and, when its table could be read, each plex's device and
+ * offset: plexes are matched across two snapshots by their extent, since
+ * indices compact on removal.  Without extents they are matched by
+ * position.
  *
  * The event names are stable (scripts and --program handlers test them);
  * vdsplex(8) documents each.
@@ -143,7 +144,8 @@ int mon_format_line(char *buf, size_t len, time_t t, const char *volume,
  * One event as a JSON object: {"time", "event", "volume": {name, uuid,
  * major, minor, device}, "plex" (null when none), "device" (null when
  * unknown), "mismatch_cnt" (Mismatches only), "status" (the status fields
- * under their SPEC §3 names and "line"; null for VolumeRemoved)}.
+ * under their names in Documentation/dm-vdsplex.rst, "Status", and "line";
+ * null for VolumeRemoved)}.
  */
 struct json_object *mon_event_json(time_t t, const struct volume_ref *v,
 				   const struct mon_event *e, const struct mon_snap *s);

@@ -55,11 +55,14 @@ struct table *plexes_table(const struct plex_row *rows, unsigned int n);
 /*
  * One entry of status's {"volumes": [...]}: the volume's name, uuid,
  * major, minor, device, length_sectors, and the status fields under
- * their SPEC §3 names (nr_plexes, health, synced_regions, total_regions,
- * sync_action, mismatch_cnt, metadata_state, resync_rate_kibs,
- * regions_resynced).
+ * their names in Documentation/dm-vdsplex.rst, "Status" (nr_plexes,
+ * health, synced_regions, total_regions, sync_action, mismatch_cnt,
+ * metadata_state, resync_rate_kibs, regions_resynced).
  */
-/* The status line's fields (SPEC §3), named as in status_json(), into @o. */
+/*
+ * The status line's fields (Documentation/dm-vdsplex.rst, "Status"),
+ * named as in status_json(), into @o.
+ */
 void status_fields_json(struct json_object *o, const struct vdsplex_status *st);
 struct json_object *status_json(const struct volume_ref *v, uint64_t len_sectors,
 				const struct vdsplex_status *st);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The vdsplex INFO status line (SPEC §3), parsed.  Pure.
+ * The vdsplex INFO status line (Documentation/dm-vdsplex.rst, "Status"),
+ * parsed.  Pure.
  *
  *   <#plexes> <health_chars> <synced_regions>/<total_regions> <sync_action>
  *   <mismatch_cnt> <metadata_state> <resync_rate_kibs> <regions_resynced>

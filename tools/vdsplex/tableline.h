@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Device-mapper table lines: the vdsplex line (SPEC §2) built for create
+ * Device-mapper table lines: the vdsplex line
+ * (Documentation/dm-vdsplex.rst, "Constructor") built for create
  * and parsed back, linear lines, and the classification of a mapped
  * device's segments for add-plex.  Pure functions.
  */

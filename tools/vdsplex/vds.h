@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * VDS HRESULTs: names, values, errnos and what they mean (SPEC §6).
+ * VDS HRESULTs: names, values, errnos and what they mean
+ * (Documentation/ioctl.rst, "VDS result codes").
  */
 #ifndef VDSPLEX_VDS_H
 #define VDSPLEX_VDS_H

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests: status.c (the dm INFO status line, SPEC §3). */
+/*
+ * Unit tests: status.c (the dm INFO status line,
+ * Documentation/dm-vdsplex.rst, "Status").
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
