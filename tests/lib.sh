@@ -87,6 +87,16 @@ plexes_equal() {
 	done
 }
 
+# scramble DEV: fill the whole of DEV with random bytes, then drop its page
+# cache.  Before a device is (re-)added as a plex: one that already holds the
+# volume's data (a plex removed earlier, a cancelled copy) would pass
+# plexes_equal even if the resync copied nothing.
+scramble() {
+	dd if=/dev/urandom of="$1" bs=1M count=$(($(blockdev --getsize64 "$1") >> 20)) \
+		oflag=direct status=none
+	blockdev --flushbufs "$1"
+}
+
 # queue_of DEV: the sysfs queue directory of a block device.
 queue_of() {
 	echo "/sys/dev/block/$(devno "$1")/queue"

@@ -50,6 +50,7 @@ expect_eq "$(table_of v)" "- 2048 2 1:0 0 1:1 0" "table after remove_plex"
 
 # Suspend/resume and a reload mid-resync continue where the copy was.
 dmsetup message v 0 resync_rate 4096
+scramble /dev/ram2 # it holds the data: a copy that does nothing must fail
 dmsetup message v 0 add_plex /dev/ram2
 sleep 3
 dmsetup suspend v
@@ -77,6 +78,8 @@ expect_msg_fails v cancel
 # Remove the source plex mid-resync: plex 1 takes over as the source.
 dmsetup message v 0 resync_rate adaptive
 dmsetup message v 0 resync_rate 8192
+# the cancelled copy left ram3 holding all the data: scrambled first
+scramble /dev/ram3
 dmsetup message v 0 add_plex /dev/ram3
 sleep 2
 dmsetup message v 0 remove_plex 0
