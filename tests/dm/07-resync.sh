@@ -4,7 +4,7 @@
 # its own), two plexes added in one pass, suspend/resume and a reload in the
 # middle of a resync (no restart), cancel, removing the source mid-resync,
 # and the refusals.
-brd_load 5 64
+brd_load 6 64 # ram5: a spare, never written
 len=131072 # 64 regions of 1 MiB
 dmsetup create v --table "0 $len vdsplex - 2048 2 /dev/ram0 0 /dev/ram1 0 1 nosync"
 job=(--name=load --size=64M --rw=randwrite --bs=4k --iodepth=16 --ioengine=libaio
@@ -31,10 +31,19 @@ grep -q 'err= 0' /tmp/verify.out || fail "fio reported errors"
 plexes_equal $len /dev/ram0:0 /dev/ram1:0 /dev/ram2:0
 
 # Two plexes, one pass (one ADD_PLEX with two extents): every region is
-# copied once for both.  A second AddPlex while one runs is refused.
+# copied once for both.  A second AddPlex while one runs is refused, for
+# that reason (a free device, so no other reason applies).
 dmsetup message v 0 pause_resync
 ioctl_expect VDS_S_OK add /dev/mapper/v /dev/ram3 /dev/ram4@0 --close
-expect_msg_fails v add_plex /dev/ram4 1
+if out=$(dmsetup message v 0 add_plex /dev/ram5 2>&1); then
+	fail "a second add_plex while an AddPlex runs was accepted"
+fi
+case "$out" in
+*"Operation already in progress"*) ;;
+*) fail "a second add_plex while an AddPlex runs: want EALREADY, got: $out" ;;
+esac
+dmesg | tail -n 20 | grep -q 'add_plex: another AddPlex is running' ||
+	fail "a second add_plex: kernel log lacks 'another AddPlex is running' (has: $(dmesg | grep vdsplex | tail -n 1))"
 expect_eq "$(health v)" AAAaa "health with two plexes added while paused"
 expect_eq "$(status_field v 4)" frozen "sync_action while paused"
 dmsetup message v 0 resume_resync
