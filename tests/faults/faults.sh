@@ -204,11 +204,15 @@ fx_fio_end() {
 	cat /tmp/fx-fio.err >&2 2>/dev/null || true
 }
 
-# fx_cmp LEG...: "equal" when the legs hold the same 16 MiB.
+# fx_cmp LEG...: "equal" when the legs hold the same 16 MiB.  The mirror
+# wrote the legs underneath their page caches: those are dropped first, or
+# cmp could read what a leg held before.
 fx_cmp() {
 	local first=/dev/mapper/fl$1 l
+	blockdev --flushbufs "$first"
 	shift
 	for l in "$@"; do
+		blockdev --flushbufs /dev/mapper/fl"$l"
 		cmp -s -n $((FX_LEN * 512)) "$first" /dev/mapper/fl"$l" || {
 			echo differ
 			return
