@@ -123,8 +123,8 @@ int parse_region_size(const char *s, uint64_t *sectors, const char **why)
 		return fail(why, "smaller than 4 KiB (8 sectors)", -EINVAL);
 	if (v & (v - 1))
 		return fail(why, "not a power of two", -EINVAL);
-	if (v > UINT32_MAX)
-		return fail(why, "region size too large", -ERANGE);
+	if (v > REGION_MAX_SECTORS)
+		return fail(why, "larger than 1 GiB (2097152 sectors)", -ERANGE);
 	*sectors = v;
 	return 0;
 }

@@ -28,7 +28,11 @@ int parse_size_bytes(const char *s, uint64_t *bytes, const char **why);
 /* A size as above that must be a whole number of sectors; in sectors. */
 int parse_size_sectors(const char *s, uint64_t *sectors, const char **why);
 
-/* A region size: parse_size_sectors(), a power of two, >= 8 sectors. */
+/*
+ * A region size: parse_size_sectors(), a power of two from 8 (4 KiB) to
+ * REGION_MAX_SECTORS, the target's range (Documentation/dm-vdsplex.rst).
+ */
+#define REGION_MAX_SECTORS	2097152u	/* 1 GiB */
 int parse_region_size(const char *s, uint64_t *sectors, const char **why);
 
 #define RATE_MAX_KIBS	UINT32_MAX

@@ -99,6 +99,13 @@ static void region(void **state)
 	assert_int_equal(parse_region_size("12K", &v, &why), -EINVAL);
 	assert_non_null(strstr(why, "power of two"));
 	assert_int_equal(parse_region_size("4T", &v, &why), -ERANGE);
+	/* the target's largest (1 GiB); beyond it the kernel refuses the table */
+	assert_int_equal(parse_region_size("1G", &v, NULL), 0);
+	assert_true(v == 2097152);
+	v = 0;
+	assert_int_equal(parse_region_size("2G", &v, &why), -ERANGE);
+	assert_non_null(strstr(why, "1 GiB"));
+	assert_true(v == 0);
 }
 
 static void rate(void **state)
