@@ -19,6 +19,9 @@ dd if=/dev/urandom of=/dev/mapper/v bs=4k seek=$((20 * 256 + 3)) count=1 oflag=d
 # the map is persistent: stop, reassemble, then AddPlex
 dmsetup remove v
 dmsetup create v --table "$T"
+# the new plex starts random, not zeroed: a resync that neither copies a
+# region nor passes its discard on leaves it differing
+scramble "$l2"
 dmsetup message v 0 add_plex $l2
 wait_idle v
 expect_eq "$(status_field v 8)" 33 "regions copied by the AddPlex (31 of 64 passed as discards)"
@@ -30,6 +33,7 @@ dmsetup remove v
 # in core mode too (while the volume lives)
 dmsetup create c --table "0 $len vdsplex - 2048 2 $l0 0 $l1 0 1 nosync"
 blkdiscard -o 0 -l $((8 << 20)) /dev/mapper/c
+scramble "$l2" # it holds the data already
 dmsetup message c 0 add_plex $l2
 wait_idle c
 expect_eq "$(status_field c 8)" 56 "regions copied in core mode (8 of 64 passed as discards)"
