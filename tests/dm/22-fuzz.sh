@@ -21,6 +21,45 @@ run_fuzz() {
 	total=$((total + $(echo "$out" | sed -n 's/.*: \([0-9]*\) executions.*/\1/p')))
 }
 
+# sound VOL WHAT: whatever the fuzzer left, the volume's data is whole: once
+# the resync settled and its dead plexes are back (readd_plex, or removed if
+# that is refused), and a second plex is added if it has one, the plexes
+# are equal.
+sound() {
+	local vol=$1 what=$2 h k p devs=() s t0=$SECONDS
+	wait_idle "$vol" 300
+	h=$(health "$vol")
+	for ((k = ${#h} - 1; k >= 0; k--)); do
+		[ "${h:k:1}" = D ] || continue
+		dmsetup message "$vol" 0 readd_plex $k 2>/dev/null ||
+			{ echo "$what: readd_plex $k refused, removing it"; dmsetup message "$vol" 0 remove_plex $k; }
+	done
+	wait_idle "$vol" 300
+	h=$(health "$vol")
+	if [ ${#h} = 1 ]; then
+		for p in "${l[@]}"; do
+			[ ! -e "/sys/class/block/${p#/dev/}/holders/$(basename "$(readlink -f "/dev/mapper/$vol")")" ] || continue
+			scramble "$p"
+			dmsetup message "$vol" 0 add_plex "$p" && break
+		done
+		wait_idle "$vol" 300
+		h=$(health "$vol")
+	fi
+	case "$h" in *[!A]*) fail "$what: health $h after readd_plex" ;; esac
+	[ ${#h} -ge 2 ] || fail "$what: no second plex could be added"
+	# the plexes as DEV:OFFSET, from major:minor in the table
+	set -- $(table_of "$vol")
+	s=$3
+	shift 3
+	for ((k = 0; k < s; k++)); do
+		p=$(sed -n 's/^DEVNAME=//p' "/sys/dev/block/$1/uevent")
+		devs+=("/dev/$p:$2")
+		shift 2
+	done
+	plexes_equal $len "${devs[@]}"
+	echo "$what: $h, $(table_of "$vol"), equal (settled and compared in $((SECONDS - t0)) s)"
+}
+
 l=()
 for i in 0 1 2 3; do l+=("$(loop_file p$i 16)"); done
 meta=$(loop_file meta 4)
@@ -39,19 +78,25 @@ for round in 1 2 3 4 5; do
 	dd if=/dev/zero of="$meta" bs=1M count=4 oflag=direct status=none
 	dmsetup create v --table "0 $len vdsplex $meta 64 2 ${l[0]} 0 ${l[1]} 0 1 nosync"
 	dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
-	rm -f /tmp/writer.stop
-	# stops on the stop file, or when v is gone (never writes a file there)
+	rm -f /tmp/writer.stop /tmp/writer.err
+	# stops on the stop file, or when v is gone (never writes a file
+	# there).  No write may fail: no message can fail or remove the last
+	# in-sync plex, nor remove v.
 	(while [ ! -e /tmp/writer.stop ] && [ -b /dev/mapper/v ]; do
 		dd if=/dev/urandom of=/dev/mapper/v bs=64k count=8 seek=$((RANDOM % 248)) \
-			oflag=direct conv=notrunc status=none 2>/dev/null || true
+			oflag=direct conv=notrunc status=none 2>>/tmp/writer.err ||
+			echo "a write failed, health $(health v)" >>/tmp/writer.err
 	done) &
 	writer=$!
 	run_fuzz message "$((SEED + round))" "$((N / 5))" v "${l[2]}" "${l[3]}" "$meta" /dev/mapper/v
 	touch /tmp/writer.stop
-	wait $writer 2>/dev/null || true
-	dmsetup message v 0 resync_rate adaptive 2>/dev/null || true
-	dmsetup message v 0 resume_resync 2>/dev/null || true
+	wait $writer
+	[ ! -s /tmp/writer.err ] || fail "round $round: the writer saw errors: $(head -n 4 /tmp/writer.err)"
+	# the fuzzer may have paused the resync or capped it at a crawl
+	dmsetup message v 0 resync_rate adaptive
+	dmsetup message v 0 resume_resync 2>/dev/null || true # refused unless paused
 	dmsetup status v >/dev/null || fail "status after the message fuzzer"
+	sound v "messages round $round"
 	dmsetup remove v || fail "remove after the message fuzzer"
 done
 
@@ -65,5 +110,6 @@ run_fuzz ioctl "$SEED" "$((N * 2))" /dev/mapper/v "${l[2]}" "${l[3]}" "$meta" /d
 wait_idle v 300
 # whatever the fuzzer attached: the volume still keeps data
 fio_verify /dev/mapper/v 16
+sound v ioctls
 dmsetup remove v
 echo "fuzz total: $total executions"
