@@ -5,14 +5,15 @@
  *
  * This file is the target: constructor and destructor, I/O mapping, status,
  * messages and the suspend/resume hooks.  The state shared by all table
- * instances of a volume lives in vdsplex-volume.c; the lock inventory is at
- * the top of that file.
+ * instances of a volume lives in vdsplex-volume.c; the lock inventory is
+ * above struct vdsplex_volume in dm-vdsplex.h.
  */
 
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/ctype.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/stdarg.h>
 #include <linux/vmalloc.h>
@@ -56,7 +57,9 @@ struct vdsplex_saved_bio {
  * @retries: a read: times it was sent to another plex after an error.
  * @saved: a read: the bio as mapped by DM, restored for a retry.
  * @where: dm-io regions of a write, one per plex.
- * @plex: the plexes, in the order of @where (index 0 for a read).
+ * @plex: the plexes, in the order of @where (index 0 for a read; a read's
+ *	retry keeps the plexes that failed it at 1..@retries, compared only,
+ *	never dereferenced).
  */
 struct vdsplex_bio {
 	bool is_read;
@@ -143,7 +146,7 @@ static int vdsplex_parse_index(const char *key, const char *val,
  * @argv: the arguments (dev pointers in @a point into it).
  * @error: set to a sentence naming the bad argument on failure.
  *
- * Grammar (SPEC §2):
+ * Grammar (Documentation/dm-vdsplex.rst, "Constructor"):
  *
  *   <metadata_dev|-> <region_size> <#plexes> <dev> <offset> [<dev> <offset>]...
  *   [<#opt_args> <opt_arg>...]
@@ -336,7 +339,7 @@ static void vdsplex_dtr(struct dm_target *ti)
 }
 
 /**
- * vdsplex_check_leg() - the SPEC §2 rules for one opened plex.
+ * vdsplex_check_leg() - the constructor's rules for one opened plex.
  * @ti: the target (its length is the volume length).
  * @i: the plex's table index, for the message.
  * @path: the device as given, for the message.
@@ -570,6 +573,34 @@ static void vdsplex_restore_bio(const struct vdsplex_saved_bio *s,
 	bio->bi_status = BLK_STS_OK;
 }
 
+/*
+ * A retried read: @chosen failed it before (read_policy primary keeps
+ * choosing the source, the last in-sync plex is kept after a read error):
+ * another plex that can serve the region, write_mostly ones last; @chosen
+ * again only when none can.  vol->state_lock held.
+ */
+static int vdsplex_untried_leg(const struct vdsplex_ctx *ctx,
+			       const struct vdsplex_bio *vb, int chosen)
+{
+	unsigned int i, k, n = min_t(unsigned int, vb->retries,
+				     VDSPLEX_MAX_PLEXES - 1);
+	int wm = -1;
+
+	for (i = 0; i < ctx->nr_legs; i++) {
+		const struct vdsplex_plex *p = ctx->legs[i].plex;
+
+		for (k = 1; k <= n && vb->plex[k] != p; k++)
+			;
+		if (k <= n || !vdsplex_leg_can_read(ctx, i, vb->region))
+			continue;
+		if (!ctx->legs[i].write_mostly)
+			return i;
+		if (wm < 0)
+			wm = i;
+	}
+	return wm >= 0 ? wm : chosen;
+}
+
 static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 			    struct vdsplex_bio *vb)
 {
@@ -591,6 +622,8 @@ static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 			    dm_device_name(vol->md), (unsigned long long)off);
 		return DM_MAPIO_KILL;
 	}
+	if (vb->retries)
+		i = vdsplex_untried_leg(ctx, vb, i);
 	leg = &ctx->legs[i];
 	atomic_inc(&leg->plex->pending);
 	vb->plex[0] = leg->plex;
@@ -663,9 +696,11 @@ static void vdsplex_write_done(unsigned long error, void *context)
 	 */
 	if (unlikely(error) && !discard) {
 		spin_lock_irqsave(&vol->state_lock, flags);
+		/* a plex on its way out (leaving) holds it for no one */
 		for (i = 0; i < vb->nr; i++)
 			if (!(error & BIT(i)) &&
-			    vb->plex[i]->state == VDSPLEX_PLEX_ALIVE)
+			    vb->plex[i]->state == VDSPLEX_PLEX_ALIVE &&
+			    !vb->plex[i]->leaving)
 				good = true;
 		for (i = 0; i < vb->nr; i++) {
 			struct vdsplex_plex *p = vb->plex[i];
@@ -726,8 +761,8 @@ static void vdsplex_write_done(unsigned long error, void *context)
 /*
  * WRITE_ZEROES to a volume whose plex attached at run time lacks it: the
  * plexes that have it get WRITE_ZEROES, the others a write of zero pages
- * (SPEC §5).  Two dm-io requests; the bio completes after both, with the
- * failures of both (bit i = vb->plex[i]).
+ * (Documentation/dm-vdsplex.rst, "Design").  Two dm-io requests; the bio
+ * completes after both, with the failures of both (bit i = vb->plex[i]).
  */
 static struct page_list vdsplex_zero_pages = {
 	.next = &vdsplex_zero_pages,
@@ -795,8 +830,9 @@ static void vdsplex_add_dest(struct vdsplex_bio *vb, unsigned int pos,
 }
 
 /*
- * SPEC §5: a region wholly discarded since its last write is recorded as
- * such (at the discard's completion); any other write to it ends that.
+ * A region wholly discarded since its last write is recorded as such (at
+ * the discard's completion); any other write to it ends that
+ * (Documentation/dm-vdsplex.rst, "Persistent state", discarded regions).
  * vol->state_lock held.
  */
 static void __vdsplex_track_discard(struct vdsplex_volume *vol,
@@ -973,12 +1009,13 @@ static int vdsplex_map(struct dm_target *ti, struct bio *bio)
 }
 
 /*
- * A read failed on vb->plex[0] (SPEC §5, md's fix_read_error): when another
- * plex can serve the region, the read is sent there, and the region becomes
- * out of sync on the failing plex so the resync rewrites it from the source
- * (under the region lock, so no newer write is overwritten); a plex with too
- * many read errors fails instead.  Returns true when the bio was taken for a
- * retry.  Bio completion context; before the plex's I/O count drops.
+ * A read failed on vb->plex[0] (Documentation/dm-vdsplex.rst, "Errors"; md's
+ * fix_read_error): when another plex can serve the region, the read is sent
+ * there, and the region becomes out of sync on the failing plex so the resync
+ * rewrites it from the source (under the region lock, so no newer write is
+ * overwritten); a plex with too many read errors fails instead.  Returns true
+ * when the bio was taken for a retry.  Bio completion context; before the
+ * plex's I/O count drops.
  */
 static bool vdsplex_read_failed(struct vdsplex_ctx *ctx, struct bio *bio,
 				struct vdsplex_bio *vb)
@@ -996,7 +1033,8 @@ static bool vdsplex_read_failed(struct vdsplex_ctx *ctx, struct bio *bio,
 				vdsplex_leg_can_read(ctx, i, vb->region);
 	}
 	for (i = 0; i < ctx->nr_legs; i++)
-		alive += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
+		alive += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE &&
+			 !ctx->legs[i].plex->leaving;
 	/* the last in-sync plex stays: the resync needs a source */
 	last = p->state == VDSPLEX_PLEX_ALIVE && alive == 1;
 	if (retry && !last) {
@@ -1007,8 +1045,12 @@ static bool vdsplex_read_failed(struct vdsplex_ctx *ctx, struct bio *bio,
 			__vdsplex_region_stale(vol, p, vb->region);
 		}
 	}
-	if (retry)
+	if (retry) {
+		/* the retry looks for another plex first */
+		if (vb->retries < VDSPLEX_MAX_PLEXES - 1)
+			vb->plex[vb->retries + 1] = p;
 		vb->retries++;
+	}
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (!retry)
 		return false;
@@ -1133,7 +1175,8 @@ static int vdsplex_end_io(struct dm_target *ti, struct bio *bio,
 }
 
 /*
- * Status (SPEC §3).  INFO is positional; fields are only ever appended:
+ * Status (Documentation/dm-vdsplex.rst, "Status").  INFO is positional;
+ * fields are only ever appended:
  *
  *   <#plexes> <health_chars> <synced_regions>/<total_regions> <sync_action>
  *   <mismatch_cnt> <metadata_state> <resync_rate_kibs> <regions_resynced>
@@ -1310,6 +1353,16 @@ static int vdsplex_msg_fail_plex(struct vdsplex_ctx *ctx, const char *arg)
 	r = vdsplex_parse_leg_index(ctx, "fail_plex", arg, &idx);
 	if (r)
 		return r;
+	/*
+	 * The failure could not be recorded, and until it is no write may be
+	 * acknowledged (Documentation/design.rst, "The invariant"): failing
+	 * a plex now would fail every write until the next resume.
+	 */
+	if (vdsplex_md_failed(vol)) {
+		DMWARN("%s: fail_plex: the metadata device has failed: it cannot record it",
+		       dm_device_name(vol->md));
+		return -EAGAIN;
+	}
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (vdsplex_last_in_sync(ctx, idx))
 		r = -EBUSY;
@@ -1370,7 +1423,8 @@ static int vdsplex_msg_readd(struct vdsplex_ctx *ctx, const char *arg)
 }
 
 /*
- * check / repair: compare the in-sync plexes region by region (SPEC §4).
+ * check / repair: compare the in-sync plexes region by region
+ * (Documentation/dm-vdsplex.rst, "Check and repair").
  * Only when no plex needs a resync; mismatch_cnt restarts from zero.
  */
 static int vdsplex_msg_scrub(struct vdsplex_ctx *ctx,
@@ -1385,7 +1439,11 @@ static int vdsplex_msg_scrub(struct vdsplex_ctx *ctx,
 	if (vdsplex_check_online(ctx, name))
 		return -EAGAIN;
 	if (!vol->scrub_buf) {
+		/* vol->lock held: no reclaim through our own volume */
+		unsigned int noio = memalloc_noio_save();
+
 		vol->scrub_buf = vmalloc(2 * VDSPLEX_SCRUB_CHUNK << SECTOR_SHIFT);
+		memalloc_noio_restore(noio);
 		if (!vol->scrub_buf)
 			return -ENOMEM;
 	}
@@ -1479,8 +1537,9 @@ static int vdsplex_msg_identity(struct vdsplex_ctx *ctx, const char *arg,
 }
 
 /*
- * Messages (SPEC §4): a plain dispatch ladder, serialised by vol->lock;
- * unknown or malformed messages are logged and fail with -EINVAL.
+ * Messages (Documentation/dm-vdsplex.rst, "Messages"): a plain dispatch
+ * ladder, serialised by vol->lock; unknown or malformed messages are
+ * logged and fail with -EINVAL.
  */
 static int vdsplex_message(struct dm_target *ti, unsigned int argc,
 			   char **argv, char *result, unsigned int maxlen)
@@ -1565,8 +1624,8 @@ static void vdsplex_presuspend(struct dm_target *ti)
 
 /*
  * Every write has completed: the parked ones went out, so the write-intent
- * log can be cleared and the metadata marked clean (SPEC §5: a clean
- * shutdown resyncs nothing).
+ * log can be cleared and the metadata marked clean (a clean shutdown
+ * resyncs nothing: Documentation/dm-vdsplex.rst, "Persistent state").
  */
 static void vdsplex_postsuspend(struct dm_target *ti)
 {

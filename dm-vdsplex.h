@@ -17,17 +17,7 @@
  *                         devices (legs) and the table's options.  Only the
  *                         resumed instance (vol->active) serves I/O.
  *
- * Locking (also see the inventory at the top of vdsplex-volume.c):
- *
- *  vdsplex_registry_lock  mutex: the registry list.  Taken before vol->lock.
- *  vol->lock              mutex: configuration: table takeover, dtr,
- *                         messages.  Held across waits for I/O (metadata
- *                         commits, a remove_plex drain), so nothing the
- *                         write path waits for takes it: the event work
- *                         commits a plex failure without it.
- *  vol->state_lock        spinlock, irqsave: plex states, sync bitmaps and
- *                         the leg array of the active instance; taken in
- *                         map and in bio completion.
+ * Locking: the lock inventory is above struct vdsplex_volume below.
  */
 #ifndef DM_VDSPLEX_H
 #define DM_VDSPLEX_H
@@ -130,7 +120,11 @@ enum vdsplex_sync_action {
  *	protected by vol->state_lock.
  * @synced: regions set in @in_sync (progress); protected by
  *	vol->state_lock.
- * @removing: remove_plex is draining the plex: no new I/O is sent to it;
+ * @leaving: remove_plex or cancel is taking the plex out: every commit from
+ *	now on leaves its record out of the metadata (the first one before
+ *	it stops receiving writes), and it no longer counts as in sync for a
+ *	failure decision or as the source; protected by vol->state_lock.
+ * @removing: the plex is @leaving and draining: no new I/O is sent to it;
  *	protected by vol->state_lock.
  * @slot: its record in the metadata, or -1; assigned under
  *	vol->state_lock by a commit (vdsplex-persist.c).
@@ -151,6 +145,7 @@ struct vdsplex_plex {
 	unsigned long *in_sync;
 	bool added;
 	u64 synced;
+	bool leaving;
 	bool removing;
 	int slot;
 	atomic_t pending;
@@ -159,6 +154,51 @@ struct vdsplex_plex {
 	atomic_t write_errors;
 };
 
+/*
+ * Lock inventory: the one list of the module's locks, what each protects
+ * and their order.  The other files point here; the fields' kernel-doc
+ * names the lock that protects each.
+ *
+ * vdsplex_registry_lock (mutex, vdsplex-volume.c)
+ *	Protects the registry of volumes.  Taken by ctr, dtr and the control
+ *	device's volume lookup; may be held while taking vol->lock, never the
+ *	other way round.
+ * vol->lock (mutex)
+ *	Serialises configuration of one volume: plex objects joining and
+ *	leaving vol->plexes, takeover at preresume, dtr, messages and ioctls.
+ *	Process context only; never held across a wait for a suspend or a
+ *	resume.  It is held across waits for the volume's own I/O: metadata
+ *	commits (their I/O and the plexes' flushes) and the drain of a plex
+ *	that remove_plex or cancel detaches.  So nothing that I/O waits for
+ *	takes it: bio completion never does, and the event work, which
+ *	commits a plex failure and releases the writes held for it, runs
+ *	without it.
+ * md->sync_lock (mutex, struct vdsplex_md in vdsplex-metadata.h)
+ *	Held by a full, sweep or clean commit from before it flushes the
+ *	plexes until it has written the in-sync bitmaps, and by the resync
+ *	thread while it sets a region's in-sync bits: the bits a commit
+ *	writes describe copies that are stable.
+ * md->commit_lock (mutex, struct vdsplex_md in vdsplex-metadata.h)
+ *	Serialises commits; protects the in-core superblock, the commit
+ *	snapshot, the dm-bufio buffers and the plexes' metadata slots.  No
+ *	holder of it or of md->sync_lock waits for vol->lock; a commit pins
+ *	the plexes it reads after its snapshot by their pending count.
+ * vol->state_lock (spinlock, irqsave)
+ *	Protects every plex's state and in_sync bitmap, the write-intent and
+ *	discard bitmaps and the parked writes of the metadata, vol->action
+ *	and the progress counters, the held writes and the change sequence,
+ *	and the leg array of the active instance once it serves I/O.  Taken
+ *	in map (process context) and in bio completion (any context); nothing
+ *	that sleeps runs under it.  Also protects vol->op and the counters of
+ *	its targets, so an operation ends in the same critical section as the
+ *	plex state change that ends it.
+ * op->lock (spinlock, irqsave; async/vdsplex-async.h)
+ *	Protects one async operation's state, result and progress.  Nests
+ *	inside vol->state_lock; nothing is taken under it.
+ *
+ * Lock order: vdsplex_registry_lock -> vol->lock -> md->sync_lock ->
+ * md->commit_lock -> vol->state_lock -> op->lock.
+ */
 /**
  * struct vdsplex_volume - the state of one mapped device, shared by all its
  * table instances.
@@ -169,8 +209,9 @@ struct vdsplex_plex {
  *	one per control-device call or cancel working on the volume.
  * @md: the mapped device; the registry key.  NULL once unregistered.
  * @devt: the mapped device's device number (how ioctls name the volume).
- * @lock: serialises configuration changes (see the file comment).
- * @state_lock: protects plex states and bitmaps and @active's legs.
+ * @lock: serialises configuration changes (the inventory above).
+ * @state_lock: protects plex states and bitmaps and @active's legs (the
+ *	inventory above).
  * @len: volume length in sectors.
  * @region_size: region size in sectors (a power of two).
  * @region_shift: log2(@region_size).
@@ -248,7 +289,7 @@ struct vdsplex_plex {
  *	while the two differ, writes are held (failed once the metadata has
  *	failed) and no sweep clears a write-intent bit; written under
  *	@state_lock, read as @change_seq.
- * @discarded: regions wholly discarded since their last write (SPEC §5):
+ * @discarded: regions wholly discarded since their last write:
  *	a resync passes the discard on instead of copying them; protected by
  *	@state_lock.
  * @discarding: regions with a whole-region discard in flight and no write
@@ -570,12 +611,13 @@ bool __vdsplex_md_prepare(struct vdsplex_volume *vol, unsigned int flags,
 			  bool *cleared);
 struct vdsplex_ctx *__vdsplex_md_done(struct vdsplex_volume *vol, bool ok,
 				      struct bio_list *ready);
+u32 vdsplex_md_recorded_slots(struct vdsplex_volume *vol);
 void vdsplex_md_mark_dirty(struct vdsplex_ctx *ctx, const unsigned long *dirty,
 			   int src);
 bool __vdsplex_source_read_error(struct vdsplex_ctx *ctx,
 				 struct vdsplex_plex *source,
 				 struct vdsplex_plex *const *targets,
-				 unsigned int nr_targets);
+				 unsigned int nr_targets, u64 region);
 #endif
 
 #endif /* DM_VDSPLEX_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dm-vdsplex control device, /dev/vdsplex-control (SPEC §6).
+ * dm-vdsplex control device, /dev/vdsplex-control (Documentation/ioctl.rst).
  *
  * Every command needs CAP_SYS_ADMIN.  Structs are validated whole before
  * anything is looked up: a size field that is not the kernel's struct size,
@@ -11,7 +11,7 @@
  *
  * A volume is found through the registry by device number; the call then
  * works under the volume's lock on its resumed instance, so it serialises
- * with suspend, resume and dtr.  Locks: see vdsplex-volume.c.
+ * with suspend, resume and dtr.  Locks: see dm-vdsplex.h.
  */
 
 #include <linux/capability.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dm-vdsplex on-disk metadata format (SPEC §2 metadata_dev, §5).
+ * dm-vdsplex on-disk metadata format (Documentation/dm-vdsplex.rst,
+ * "On-disk metadata format").
  *
  * The metadata device is read and written in 4 KiB blocks through dm-bufio.
  * Every block carries a crc32c of its contents and its own block number, so
@@ -239,7 +240,7 @@ struct vdsplex_md_layout {
  * @devt: the metadata device (every table instance must name it).
  * @layout: where the blocks are.
  * @sb: the superblock as last written; protected by @commit_lock.
- * @commit_lock: serialises commits; see vdsplex-persist.c.
+ * @commit_lock: serialises commits; see the lock inventory in dm-vdsplex.h.
  * @sync_lock: full commits vs the resync thread setting in-sync bits.
  * @snap: what a commit writes, gathered under vol->state_lock;
  *	@commit_lock.

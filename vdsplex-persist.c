@@ -7,14 +7,15 @@
  * volume's first table instance and freed with the volume; only the
  * resumed instance writes.
  *
- * Write-intent log (SPEC §5).  md->wi_disk has the regions whose bit is set
- * on disk.  A write to a region outside it is parked on md->parked and its
- * bit requested in md->wi_want; the commit work writes every requested bit
- * in one metadata write (many writers share one commit), then sends the
- * parked writes on.  A region's bit is cleared lazily by a sweep every
- * VDSPLEX_MD_SWEEP_NS: a region no write was admitted to since the last
- * sweep and with no write in flight leaves wi_disk at once (new writes to it
- * park again), the plexes are flushed, then the cleared bits are written.
+ * Write-intent log (Documentation/dm-vdsplex.rst, "Persistent state").
+ * md->wi_disk has the regions whose bit is set on disk.  A write to a region
+ * outside it is parked on md->parked and its bit requested in md->wi_want; the
+ * commit work writes every requested bit in one metadata write (many writers
+ * share one commit), then sends the parked writes on.  A region's bit is
+ * cleared lazily by a sweep every VDSPLEX_MD_SWEEP_NS: a region no write was
+ * admitted to since the last sweep and with no write in flight leaves wi_disk
+ * at once (new writes to it park again), the plexes are flushed, then the
+ * cleared bits are written.
  *
  * Commits.  A full commit writes the plex records, the superblock and the
  * in-sync bitmaps of the plexes that are not in sync.  Its order: snapshot
@@ -23,18 +24,12 @@
  * superblock.  A crash between two steps leaves bits that describe less
  * than is true, never more.
  *
- * Locks: md->sync_lock (mutex) is held by full commits from before the
- * plexes are flushed until the in-sync bits are written, and by the resync
- * thread while it sets a region's in-sync bits.  md->commit_lock (mutex)
- * serialises commits and protects md->sb, md->snap, the bufio buffers and
- * the plex slots (p->slot).  Order: vol->lock -> md->sync_lock ->
- * md->commit_lock -> vol->state_lock; nobody holding sync_lock or
- * commit_lock waits for vol->lock.  The write-intent bitmaps, the parked
- * writes and md->failed are protected by vol->state_lock.  A full commit
- * runs with vol->lock held, from the resync thread or from the event work
- * (which takes no vol->lock); the plexes whose bitmaps it reads after the
- * snapshot are pinned by their pending count, which remove_plex drains
- * before it frees a plex.
+ * Locks: md->sync_lock, md->commit_lock and vol->state_lock, as the
+ * inventory above struct vdsplex_volume in dm-vdsplex.h says.  A full
+ * commit runs under vol->lock (takeover, messages, remove_plex) or without
+ * it (the resync thread, the event work, the sweeps of commit_work); the
+ * plexes whose bitmaps it reads after its snapshot are pinned by their
+ * pending count, which remove_plex drains before it frees a plex.
  */
 
 #include <linux/bitmap.h>
@@ -229,6 +224,9 @@ static void __vdsplex_md_snapshot(struct vdsplex_volume *vol,
 		struct vdsplex_plex *p = leg->plex;
 		struct vdsplex_md_plex *r = &s->rec[p->slot];
 
+		/* remove_plex or cancel: its slot is written free */
+		if (p->leaving)
+			continue;
 		r->id = p->id;
 		memcpy(r->identity, p->identity, sizeof(r->identity));
 		r->dev_major = MAJOR(p->devt);
@@ -245,22 +243,50 @@ static void __vdsplex_md_snapshot(struct vdsplex_volume *vol,
 		s->nr_plexes++;
 		/*
 		 * Its bitmap is read after the lock is dropped: the pending
-		 * count keeps remove_plex from freeing it meanwhile (a plex
-		 * being removed is left out; its record goes next commit).
+		 * count keeps remove_plex from freeing it meanwhile.
 		 */
-		if (r->state != VDSPLEX_MD_ALIVE && !p->removing) {
+		if (r->state != VDSPLEX_MD_ALIVE) {
 			atomic_inc(&p->pending);
 			s->unsynced[s->nr_unsynced] = p;
 			s->unsynced_slot[s->nr_unsynced++] = p->slot;
 		}
-		if (flush && leg->dev && p->state != VDSPLEX_PLEX_DEAD &&
-		    !p->removing) {
+		if (flush && leg->dev && p->state != VDSPLEX_PLEX_DEAD) {
 			atomic_inc(&p->pending);
 			s->flush[s->nr_flush] = p;
 			s->flush_bdev[s->nr_flush++] = leg->dev->bdev;
 		}
 	}
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * vdsplex_md_recorded_slots() - the metadata slots a full commit would
+ * write plex records to now (KUnit).
+ * @vol: the volume, with metadata state and an active instance.
+ *
+ * Context: process; no commit runs (it uses md->snap).
+ * Return: a bitmask of slots.
+ */
+VISIBLE_IF_KUNIT u32 vdsplex_md_recorded_slots(struct vdsplex_volume *vol)
+{
+	struct vdsplex_md_snap *s = vol->meta->snap;
+	unsigned long irqf;
+	unsigned int i;
+	u32 slots = 0;
+
+	spin_lock_irqsave(&vol->state_lock, irqf);
+	__vdsplex_md_snapshot(vol, s, false);
+	spin_unlock_irqrestore(&vol->state_lock, irqf);
+	for (i = 0; i < VDSPLEX_MD_MAX_PLEXES; i++)
+		if (s->rec[i].id)
+			slots |= BIT(i);
+	for (i = 0; i < s->nr_unsynced; i++)
+		vdsplex_plex_io_done(s->unsynced[i]);
+	s->nr_unsynced = 0;
+	return slots;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_md_recorded_slots);
+#endif
 
 /*
  * Flush the snapshot's plexes.  A plex that fails its flush may have lost
@@ -606,9 +632,11 @@ out:
  *
  * What the disk holds after failed writes is unknown, so every cached block
  * is forgotten and a full commit rewrites the superblock, the plex table
- * and every bitmap that matters from memory.  The writes that ran unlogged
- * meanwhile reached every plex and were flushed at the suspend, so the
- * write-intent log written now is correct.
+ * and every bitmap that matters from memory, the plexes that died meanwhile
+ * included.  The writes that ran unlogged meanwhile reached every plex that
+ * is not dead, and the full commit flushes those plexes before it writes
+ * anything (the suspend's own commit returned early, the device being
+ * failed), so the write-intent log written now is correct.
  *
  * Context: process, may sleep; vol->lock held.
  * Return: 0 when the metadata works (again), or a negative errno (it stays

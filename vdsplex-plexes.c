@@ -7,7 +7,7 @@
  *
  * Every function here runs with vol->lock held, on the volume's active
  * instance, and returns a VDS HRESULT; vdsplex_hresult_errno() turns it
- * into the errno the caller returns.  Locks: see vdsplex-volume.c.
+ * into the errno the caller returns.  Locks: see dm-vdsplex.h.
  */
 
 #include <linux/bitmap.h>
@@ -94,7 +94,7 @@ static bool __vdsplex_last_in_sync(struct vdsplex_ctx *ctx, unsigned int idx)
 	if (ctx->legs[idx].plex->state != VDSPLEX_PLEX_ALIVE)
 		return false;
 	for (i = 0; i < ctx->nr_legs; i++)
-		if (i != idx && !ctx->legs[i].plex->removing &&
+		if (i != idx && !ctx->legs[i].plex->leaving &&
 		    ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE)
 			return false;
 	return true;
@@ -118,10 +118,43 @@ bool vdsplex_last_in_sync(struct vdsplex_ctx *ctx, unsigned int idx)
 }
 
 /*
- * Detach leg @idx from the active instance: no new I/O goes to it, the I/O
- * in flight drains, the device is flushed if @flush, then the leg leaves
- * the table.  A target of the running AddPlex leaves it as cancelled.
- * vol->lock held, resync thread stopped.
+ * Take the plexes of @ctx whose bits are set in @legs (leg indices) out of
+ * the metadata while they still receive every write: they are marked
+ * leaving and a full commit writes the plex table without them.  Only then
+ * may they stop receiving writes: a crash at any point never finds a plex
+ * recorded that misses an acknowledged write (Documentation/design.rst,
+ * "The invariant"), and nothing needs to be held meanwhile.  When the
+ * commit fails they stay as they were.  vol->lock held.
+ * Return: 0 or the commit's negative errno.
+ */
+static int vdsplex_leave(struct vdsplex_ctx *ctx, unsigned long legs)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned long flags;
+	unsigned int i;
+	int r;
+
+	lockdep_assert_held(&vol->lock);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	for_each_set_bit(i, &legs, ctx->nr_legs)
+		ctx->legs[i].plex->leaving = true;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	r = vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
+	if (!r)
+		return 0;
+	spin_lock_irqsave(&vol->state_lock, flags);
+	for_each_set_bit(i, &legs, ctx->nr_legs)
+		ctx->legs[i].plex->leaving = false;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	return r;
+}
+
+/*
+ * Detach leg @idx, already out of the metadata (vdsplex_leave()), from the
+ * active instance: no new I/O goes to it, the I/O in flight drains, the
+ * device is flushed if @flush, then the leg leaves the table.  A target of
+ * the running AddPlex leaves it as cancelled.  vol->lock held, resync
+ * thread stopped.
  */
 static void vdsplex_detach_leg(struct vdsplex_ctx *ctx, unsigned int idx,
 			       bool flush)
@@ -132,12 +165,15 @@ static void vdsplex_detach_leg(struct vdsplex_ctx *ctx, unsigned int idx,
 
 	lockdep_assert_held(&vol->lock);
 	spin_lock_irqsave(&vol->state_lock, flags);
+	WARN_ON_ONCE(!leg.plex->leaving);
 	leg.plex->removing = true;
 	__vdsplex_op_target_done(vol, leg.plex, VDS_E_OPERATION_CANCELED);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	wait_event(vol->drain_wait, !atomic_read(&leg.plex->pending));
-	if (flush)
-		blkdev_issue_flush(leg.dev->bdev);
+	/* what it holds as it leaves is stable (a split-off copy) */
+	if (flush && blkdev_issue_flush(leg.dev->bdev))
+		DMWARN("%s: plex %u failed its flush as it left: it may lack writes",
+		       dm_device_name(vol->md), idx);
 
 	spin_lock_irqsave(&vol->state_lock, flags);
 	memmove(&ctx->legs[idx], &ctx->legs[idx + 1],
@@ -161,6 +197,38 @@ static dev_t vdsplex_path_devt(const char *path)
 		return major < (1U << (32 - MINORBITS)) && minor <= MINORMASK ?
 		       MKDEV(major, minor) : 0;
 	return lookup_bdev(path, &devt) ? 0 : devt;
+}
+
+/*
+ * A plex attached at run time joins a queue whose limits were stacked
+ * without it (a reload would stack them again): it must accept every bio
+ * those limits allow, and get every flush it needs.  The logical block size
+ * is vdsplex_check_leg()'s; the buffers' DMA alignment, a virtual boundary
+ * and a volatile write cache (a volume without one gets no flush from above)
+ * are checked here.  A missing FUA needs no check: the block layer emulates
+ * it with a flush.  Returns NULL, or a sentence naming the problem.
+ */
+static char *vdsplex_check_limits(struct vdsplex_volume *vol, const char *path,
+				  struct block_device *bdev)
+{
+	struct request_queue *vq = bdev_get_queue(dm_disk(vol->md)->part0);
+	struct request_queue *pq = bdev_get_queue(bdev);
+
+	if (queue_dma_alignment(pq) > queue_dma_alignment(vq))
+		return vdsplex_errorf("'%s' needs %u-byte aligned buffers, the volume %u",
+				      path, queue_dma_alignment(pq) + 1,
+				      queue_dma_alignment(vq) + 1);
+	/* stacking keeps the smaller non-zero mask (blk_stack_limits()) */
+	if (queue_virt_boundary(pq) &&
+	    (!queue_virt_boundary(vq) ||
+	     queue_virt_boundary(pq) < queue_virt_boundary(vq)))
+		return vdsplex_errorf("'%s' has a virt boundary (%#lx) the volume lacks",
+				      path, queue_virt_boundary(pq));
+	/* a cache the volume does not advertise would never be flushed */
+	if (bdev_write_cache(bdev) && !bdev_write_cache(dm_disk(vol->md)->part0))
+		return vdsplex_errorf("'%s' has a volatile write cache, the volume does not",
+				      path);
+	return NULL;
 }
 
 /*
@@ -202,6 +270,11 @@ static u32 vdsplex_open_new_plex(struct vdsplex_ctx *ctx,
 	}
 	err = vdsplex_check_leg(ti, pos, np->path, bdev, np->offset, 0,
 				bdev_logical_block_size(dm_disk(vol->md)->part0));
+	if (err) {
+		DMWARN("%s: add_plex: %s", name, err);
+		return VDS_E_INVALID_OPERATION;
+	}
+	err = vdsplex_check_limits(vol, np->path, bdev);
 	if (err) {
 		DMWARN("%s: add_plex: %s", name, err);
 		return VDS_E_INVALID_OPERATION;
@@ -253,9 +326,9 @@ struct vdsplex_add_state {
  * @first: set to the table index of the first new plex.
  * @bad: set to the position in @np of the plex an error is about, or ~0U.
  *
- * SPEC §6: every check comes first and opens nothing for good; then every
- * region of the new plexes is marked out of sync, they are published in
- * the live table at once, and the resync thread is kicked.
+ * Documentation/ioctl.rst, ADD_PLEX: every check comes first and opens nothing
+ * for good; then every region of the new plexes is marked out of sync, they are
+ * published in the live table at once, and the resync thread is kicked.
  *
  * Context: process, may sleep; vol->lock held.
  * Return: VDS_S_OK or the VDS error; nothing changed on error.
@@ -303,7 +376,8 @@ u32 __vdsplex_add_plexes(struct vdsplex_ctx *ctx,
 		       nr, n, VDSPLEX_MAX_PLEXES);
 		return VDS_E_INVALID_OPERATION;
 	}
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	/* vol->lock held: no reclaim through our own volume */
+	st = kzalloc(sizeof(*st), GFP_NOIO);
 	if (!st)
 		return VDSPLEX_E_OUTOFMEMORY;
 	dev = st->dev;
@@ -407,12 +481,14 @@ static void vdsplex_resync_restart(struct vdsplex_ctx *ctx, bool running)
  * @ctx: the table instance the call is for.
  * @idx: the plex's table index.
  *
- * New writes stop going to the plex, its writes in flight drain, it is
- * flushed, then it leaves the table (the indices after it move down).
+ * Its record leaves the metadata first (vdsplex_leave()); then new writes
+ * stop going to the plex, its writes in flight drain, it is flushed, and
+ * it leaves the table (the indices after it move down).
  *
  * Context: process, may sleep; vol->lock held.
- * Return: VDS_S_OK, VDS_E_VOLUME_NOT_ONLINE, VDS_E_INVALID_OPERATION (no
- * such index) or VDS_E_PLEX_LAST_ACTIVE.
+ * Return: VDS_S_OK, VDS_E_VOLUME_NOT_ONLINE (also when that first commit
+ * fails: nothing changed), VDS_E_INVALID_OPERATION (no such index) or
+ * VDS_E_PLEX_LAST_ACTIVE.
  */
 u32 __vdsplex_remove_plex(struct vdsplex_ctx *ctx, unsigned int idx)
 {
@@ -434,6 +510,11 @@ u32 __vdsplex_remove_plex(struct vdsplex_ctx *ctx, unsigned int idx)
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	if (last)
 		return VDS_E_PLEX_LAST_ACTIVE;
+	if (vdsplex_leave(ctx, BIT(idx))) {
+		DMWARN("%s: remove_plex: the metadata commit that drops plex %u failed",
+		       dm_device_name(vol->md), idx);
+		return VDS_E_VOLUME_NOT_ONLINE;
+	}
 
 	vdsplex_resync_stop(vol);
 	vdsplex_detach_leg(ctx, idx, true);
@@ -491,14 +572,25 @@ u32 __vdsplex_cancel(struct vdsplex_ctx *ctx, struct vdsplex_op *op)
 			DMWARN("%s: cancel: no AddPlex operation is running",
 			       name);
 	} else {
-		for (i = ctx->nr_legs; i-- > 0;) {
-			if (!ctx->legs[i].plex->added)
-				continue;
-			vdsplex_detach_leg(ctx, i, false);
-			DMINFO("%s: cancel: plex %u detached", name, i);
+		unsigned long added = 0;
+
+		for (i = 0; i < ctx->nr_legs; i++)
+			if (ctx->legs[i].plex->added)
+				__set_bit(i, &added);
+		if (vdsplex_leave(ctx, added)) {
+			DMWARN("%s: cancel: the metadata commit that drops the new plexes failed",
+			       name);
+			hr = VDS_E_VOLUME_NOT_ONLINE;
+		} else {
+			for (i = ctx->nr_legs; i-- > 0;) {
+				if (!test_bit(i, &added))
+					continue;
+				vdsplex_detach_leg(ctx, i, false);
+				DMINFO("%s: cancel: plex %u detached", name, i);
+			}
+			vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
+			hr = VDS_E_OPERATION_CANCELED;
 		}
-		vdsplex_md_commit(vol, VDSPLEX_COMMIT_FULL);
-		hr = VDS_E_OPERATION_CANCELED;
 	}
 	vdsplex_resync_restart(ctx, running);
 	return hr;

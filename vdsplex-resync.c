@@ -19,7 +19,7 @@
  * suspend.  It takes vol->state_lock only, never vol->lock: whoever holds
  * vol->lock may stop it.
  *
- * Locks: see vdsplex-volume.c.
+ * Locks: see dm-vdsplex.h.
  */
 
 #include <linux/blkdev.h>
@@ -30,6 +30,7 @@
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/vmalloc.h>
 
 #include "dm-vdsplex.h"
@@ -579,11 +580,18 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
 		};
 		unsigned long err;
 
+		/*
+		 * Advisory, as on the write path: a target that fails the
+		 * discard keeps its data, which a discarded region need not
+		 * match, and stays in the resync.
+		 */
 		for (i = 0; i < job->nr_targets; i++) {
 			err = 0;
-			if (dm_io(&req, 1, &job->dest[i], &err, IOPRIO_DEFAULT) ||
-			    err)
-				*failed |= BIT_ULL(i);
+			if (!dm_io(&req, 1, &job->dest[i], &err,
+				   IOPRIO_DEFAULT) && !err)
+				continue;
+			DMWARN_LIMIT("%s: resync: discard failed on a target at region %llu",
+				     dm_device_name(ctx->vol->md), job->region);
 		}
 		return false;
 	}
@@ -628,11 +636,16 @@ static bool vdsplex_copy(struct vdsplex_ctx *ctx,
  * @targets: the plexes it was being copied to.
  * @nr_targets: their number.
  *
- * Another in-sync plex takes over as the source, and @source fails (a
- * write error may have failed it meanwhile: the other in-sync plexes count
- * either way).  With no other in-sync plex, @source stays (the last copy
- * is never failed by a read error), the targets become stale and the
- * operation fails; the resync waits for a kick.
+ * @region: the region that could not be read.
+ *
+ * Another in-sync plex takes over as the source.  As for a foreground read
+ * (vdsplex_read_failed()), @source goes stale in @region only, so the
+ * resync rewrites it there from the new source, until it has had more than
+ * VDSPLEX_MAX_READ_ERRORS read errors: then it fails (a write error may
+ * have failed it meanwhile: the other in-sync plexes count either way).
+ * With no other in-sync plex, @source stays (the last copy is never failed
+ * by a read error), the targets become stale and the operation fails; the
+ * resync waits for a kick.
  *
  * Context: vol->state_lock held.
  * Return: true when the resync lost its last source.
@@ -641,7 +654,7 @@ VISIBLE_IF_KUNIT bool
 __vdsplex_source_read_error(struct vdsplex_ctx *ctx,
 			    struct vdsplex_plex *source,
 			    struct vdsplex_plex *const *targets,
-			    unsigned int nr_targets)
+			    unsigned int nr_targets, u64 region)
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	unsigned int i, others = 0;
@@ -650,11 +663,17 @@ __vdsplex_source_read_error(struct vdsplex_ctx *ctx,
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
 
-		if (p != source && p->state == VDSPLEX_PLEX_ALIVE)
+		if (p != source && p->state == VDSPLEX_PLEX_ALIVE &&
+		    !p->leaving)
 			others++;
 	}
 	if (others || !nr_targets) {
-		if (source->state != VDSPLEX_PLEX_DEAD && others)
+		if (!others || source->state == VDSPLEX_PLEX_DEAD)
+			return false;
+		if (atomic_inc_return(&source->read_errors) <=
+		    VDSPLEX_MAX_READ_ERRORS)
+			__vdsplex_region_stale(vol, source, region);
+		else
 			__vdsplex_plex_fail(vol, source);
 		return false;
 	}
@@ -680,7 +699,7 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 	spin_lock_irqsave(&vol->state_lock, flags);
 	if (read_err) {
 		__vdsplex_source_read_error(ctx, job->source, job->target,
-					    job->nr_targets);
+					    job->nr_targets, job->region);
 		changed = true;
 	} else {
 		for (i = 0; i < job->nr_targets; i++) {
@@ -817,7 +836,8 @@ static bool __vdsplex_scrub_fail(struct vdsplex_ctx *ctx,
 
 	for (i = 0; i < ctx->nr_legs; i++)
 		others += ctx->legs[i].plex != p &&
-			  ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
+			  ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE &&
+			  !ctx->legs[i].plex->leaving;
 	if (!others)
 		return false;
 	__vdsplex_plex_fail(ctx->vol, p);
@@ -1078,16 +1098,7 @@ static void vdsplex_job_free(struct vdsplex_volume *vol)
 	vol->resync_job = NULL;
 }
 
-/**
- * vdsplex_resync_start() - start the resync thread of the active instance.
- * @ctx: the instance being resumed.
- *
- * The thread continues from the volume's checkpoint.
- *
- * Context: process; vol->lock held.
- * Return: 0 or a negative errno.
- */
-int vdsplex_resync_start(struct vdsplex_ctx *ctx)
+static int __vdsplex_resync_start(struct vdsplex_ctx *ctx)
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	struct task_struct *task;
@@ -1097,7 +1108,7 @@ int vdsplex_resync_start(struct vdsplex_ctx *ctx)
 	if (vol->resync_task)
 		return 0;
 	/* Allocated here, so the thread never exits before kthread_stop(). */
-	vol->resync_job = kzalloc(sizeof(*vol->resync_job), GFP_KERNEL);
+	vol->resync_job = kzalloc(sizeof(*vol->resync_job), GFP_NOIO);
 	if (!vol->resync_job)
 		return -ENOMEM;
 	vol->resync_job->io_client = dm_io_client_create();
@@ -1120,6 +1131,26 @@ int vdsplex_resync_start(struct vdsplex_ctx *ctx)
 	}
 	vol->resync_task = task;
 	return 0;
+}
+
+/**
+ * vdsplex_resync_start() - start the resync thread of the active instance.
+ * @ctx: the instance being resumed.
+ *
+ * The thread continues from the volume's checkpoint.  Its memory is
+ * allocated without I/O (memalloc_noio): at a resume the volume is still
+ * suspended, and reclaim writing to it would wait for ever.
+ *
+ * Context: process; vol->lock held.
+ * Return: 0 or a negative errno.
+ */
+int vdsplex_resync_start(struct vdsplex_ctx *ctx)
+{
+	unsigned int noio = memalloc_noio_save();
+	int r = __vdsplex_resync_start(ctx);
+
+	memalloc_noio_restore(noio);
+	return r;
 }
 
 /**

@@ -4,35 +4,7 @@
  * its table instances, the plexes it knows, and the decisions made on that
  * state (source plex, read choice, region math).
  *
- * Lock inventory
- * --------------
- * vdsplex_registry_lock (mutex)
- *	Protects vdsplex_registry.  Taken by ctr, dtr and the control device's
- *	volume lookup; may be held while taking vol->lock, never the other
- *	way round.
- * vol->lock (mutex)
- *	Serialises configuration of one volume: plex objects joining and
- *	leaving vol->plexes, takeover at preresume, dtr, messages.  Process
- *	context only; never held across a wait for a suspend or resume.  It is
- *	held across metadata commits (their I/O and the plexes' flushes) and
- *	across remove_plex's drain of one plex.
- * md->sync_lock, md->commit_lock (mutexes; vdsplex-persist.c)
- *	Full commits vs the resync thread's in-sync bits; commits, the
- *	superblock and the dm-bufio buffers.  Their holders never wait for
- *	vol->lock.
- * vol->state_lock (spinlock, irqsave)
- *	Protects every plex's state and in_sync bitmap, vol->action and the
- *	progress counters, and the leg array of the active instance once it
- *	serves I/O.  Taken in map (process context) and in bio completion
- *	(any context); nothing that sleeps runs under it.  Also protects
- *	vol->op and the counters of its targets, so an operation ends in the
- *	same critical section as the plex state change that ends it.
- * op->lock (spinlock, irqsave; async/vdsplex-async.h)
- *	Protects one async operation's state, result and progress.  Nests
- *	inside vol->state_lock; nothing is taken under it.
- *
- * Lock order: vdsplex_registry_lock -> vol->lock -> md->sync_lock ->
- * md->commit_lock -> vol->state_lock -> op->lock.
+ * Locks: see the inventory above struct vdsplex_volume in dm-vdsplex.h.
  */
 
 #include <linux/bitmap.h>
@@ -186,11 +158,12 @@ bool vdsplex_leg_can_read(const struct vdsplex_ctx *ctx, unsigned int i,
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_leg_can_read);
 
 /**
- * vdsplex_source_leg() - the source plex of the volume (SPEC §5).
+ * vdsplex_source_leg() - the source plex of the volume.
  * @ctx: the table instance.
  *
  * The lowest-index in-sync plex that is not write_mostly, else the
- * lowest-index in-sync plex.
+ * lowest-index in-sync plex; a plex that remove_plex is taking out
+ * (leaving) is never the source.
  *
  * Context: vol->state_lock held (or a KUnit fixture).
  * Return: the leg index, or -1 when no plex is in sync.
@@ -201,7 +174,8 @@ int vdsplex_source_leg(const struct vdsplex_ctx *ctx)
 	unsigned int i;
 
 	for (i = 0; i < ctx->nr_legs; i++) {
-		if (ctx->legs[i].plex->state != VDSPLEX_PLEX_ALIVE)
+		if (ctx->legs[i].plex->state != VDSPLEX_PLEX_ALIVE ||
+		    ctx->legs[i].plex->leaving)
 			continue;
 		if (!ctx->legs[i].write_mostly)
 			return i;
@@ -391,7 +365,8 @@ void __vdsplex_op_progress(struct vdsplex_ctx *ctx)
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_op_progress);
 
 /**
- * __vdsplex_alive_count() - in-sync plexes of the active instance.
+ * __vdsplex_alive_count() - in-sync plexes of the active instance, not
+ * counting one that remove_plex or cancel is taking out.
  * @vol: the volume.
  *
  * Context: vol->state_lock held.
@@ -404,9 +379,11 @@ unsigned int __vdsplex_alive_count(struct vdsplex_volume *vol)
 
 	lockdep_assert_held(&vol->state_lock);
 	for (i = 0; ctx && i < ctx->nr_legs; i++)
-		n += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE;
+		n += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE &&
+		     !ctx->legs[i].plex->leaving;
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_alive_count);
 
 /**
  * __vdsplex_in_sync_all() - every region of @p in sync, as its per-region
@@ -464,7 +441,9 @@ EXPORT_SYMBOL_IF_KUNIT(__vdsplex_plex_fail);
 void __vdsplex_change(struct vdsplex_volume *vol)
 {
 	lockdep_assert_held(&vol->state_lock);
-	WRITE_ONCE(vol->change_seq, vol->change_seq + 1);
+	/* core mode records nothing: no write is held for it */
+	if (vol->meta)
+		WRITE_ONCE(vol->change_seq, vol->change_seq + 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_change);
 
@@ -1138,7 +1117,7 @@ void vdsplex_release(struct vdsplex_ctx *ctx)
 	if (list_empty(&vol->instances)) {
 		/*
 		 * An AddPlex resumed from the metadata by a table that was
-		 * never resumed ends with the volume too (SPEC §7).
+		 * never resumed ends with the volume too (Documentation/ioctl.rst).
 		 */
 		spin_lock_irqsave(&vol->state_lock, flags);
 		__vdsplex_op_finish(ctx, VDS_E_OBJECT_DELETED);

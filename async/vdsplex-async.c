@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dm-vdsplex async operations and their anon-inode handles (SPEC §7).
+ * dm-vdsplex async operations and their anon-inode handles
+ * (Documentation/ioctl.rst).
  *
  * The handle is a file: poll() says when the operation ended, read() and
  * VDSPLEX_ASYNC_QUERY report its progress, VDSPLEX_ASYNC_WAIT waits for it

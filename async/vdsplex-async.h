@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * dm-vdsplex async operations: the IVdsAsync stand-in of SPEC §7.
+ * dm-vdsplex async operations: the IVdsAsync stand-in
+ * (Documentation/ioctl.rst).
  *
  * struct vdsplex_op is one AddPlex operation.  The volume that runs it holds
  * a reference while it runs (and one on the last operation it ran, for

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vdsplex-ioctl: a small test client that drives every ioctl of
- * /dev/vdsplex-control and of the async handle (SPEC §6, §7).  The scenario
- * tests parse its key=value output; the administrator's tool is tools/vdsplex.
+ * /dev/vdsplex-control and of the async handle (Documentation/ioctl.rst).  The
+ * scenario tests parse its key=value output; the administrator's tool is
+ * tools/vdsplex.
  *
  *   vdsplex-ioctl version
  *   vdsplex-ioctl add VOL EXT [EXT...] [ACTION...]

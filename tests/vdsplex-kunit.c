@@ -766,8 +766,32 @@ static void vdsplex_test_source_read_error(struct kunit *test)
 
 	set_state(f, 2, VDSPLEX_PLEX_RECOVERING);
 	spin_lock_irqsave(&vol->state_lock, flags);
-	/* plex 1 is in sync: plex 0 fails, plex 2 goes on recovering */
-	stalled = __vdsplex_source_read_error(f->ctx, src, &tgt, 1);
+	/*
+	 * plex 1 is in sync: plex 0 goes stale in region 4 only (the resync
+	 * rewrites it there), plex 2 goes on recovering
+	 */
+	stalled = __vdsplex_source_read_error(f->ctx, src, &tgt, 1, 4);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	KUNIT_EXPECT_FALSE(test, stalled);
+	KUNIT_EXPECT_EQ(test, src->state, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_FALSE(test, test_bit(4, src->in_sync));
+	KUNIT_EXPECT_TRUE(test, test_bit(5, src->in_sync));
+	KUNIT_EXPECT_EQ(test, atomic_read(&src->read_errors), 1);
+	KUNIT_EXPECT_EQ(test, tgt->state, VDSPLEX_PLEX_RECOVERING);
+	KUNIT_EXPECT_FALSE(test, vol->stalled);
+
+	/*
+	 * past VDSPLEX_MAX_READ_ERRORS an in-sync source fails, as for
+	 * foreground reads
+	 */
+	spin_lock_irqsave(&vol->state_lock, flags);
+	src->state = VDSPLEX_PLEX_ALIVE;
+	bitmap_fill(src->in_sync, vol->nr_regions);
+	src->synced = vol->nr_regions;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	atomic_set(&src->read_errors, VDSPLEX_MAX_READ_ERRORS);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	stalled = __vdsplex_source_read_error(f->ctx, src, &tgt, 1, 5);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	KUNIT_EXPECT_FALSE(test, stalled);
 	KUNIT_EXPECT_EQ(test, src->state, VDSPLEX_PLEX_DEAD);
@@ -776,7 +800,7 @@ static void vdsplex_test_source_read_error(struct kunit *test)
 
 	/* the source already failed by a write: still handed over */
 	spin_lock_irqsave(&vol->state_lock, flags);
-	stalled = __vdsplex_source_read_error(f->ctx, src, &tgt, 1);
+	stalled = __vdsplex_source_read_error(f->ctx, src, &tgt, 1, 5);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	KUNIT_EXPECT_FALSE(test, stalled);
 	KUNIT_EXPECT_EQ(test, tgt->state, VDSPLEX_PLEX_RECOVERING);
@@ -784,7 +808,7 @@ static void vdsplex_test_source_read_error(struct kunit *test)
 	/* plex 1 was the last in-sync plex: it stays, the target is stale */
 	spin_lock_irqsave(&vol->state_lock, flags);
 	stalled = __vdsplex_source_read_error(f->ctx, f->ctx->legs[1].plex,
-					      &tgt, 1);
+					      &tgt, 1, 5);
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	KUNIT_EXPECT_TRUE(test, stalled);
 	KUNIT_EXPECT_EQ(test, f->ctx->legs[1].plex->state, VDSPLEX_PLEX_ALIVE);
@@ -810,7 +834,7 @@ static struct kunit_suite vdsplex_resync_suite = {
 
 static const struct {
 	u32 hresult;
-	u32 value;	/* the real value, as SPEC §6 gives it */
+	u32 value;	/* the real VDS value (Documentation/ioctl.rst) */
 	int err;
 	const char *name;
 } hresult_cases[] = {
@@ -2118,6 +2142,54 @@ static void vdsplex_test_wi_sweep(struct kunit *test)
 }
 
 /*
+ * remove_plex and cancel take a plex out of the metadata before it stops
+ * receiving writes (vdsplex_leave()): a plex marked leaving gets no record
+ * in the next commit, whatever its state, and no longer counts as in sync
+ * for a failure decision or as the source.
+ */
+static void vdsplex_test_leave(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_volume *vol = f->vol;
+	struct vdsplex_plex *p0 = f->ctx->legs[0].plex;
+	struct vdsplex_plex *p1 = f->ctx->legs[1].plex;
+	struct vdsplex_plex *p2 = f->ctx->legs[2].plex;
+	unsigned long flags;
+
+	md_fixture(test, f);
+	KUNIT_EXPECT_EQ(test, vdsplex_md_recorded_slots(vol), 0x7U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p2->pending), 0);
+
+	/* an in-sync plex leaving: its slot is written free */
+	p1->leaving = true;
+	KUNIT_EXPECT_EQ(test, vdsplex_md_recorded_slots(vol),
+			(u32)(BIT(p0->slot) | BIT(p2->slot)));
+	spin_lock_irqsave(&vol->state_lock, flags);
+	KUNIT_EXPECT_EQ(test, __vdsplex_alive_count(vol), 2U);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+
+	/* a recovering one too (its in-sync bitmap is not pinned) */
+	p2->state = VDSPLEX_PLEX_RECOVERING;
+	p2->leaving = true;
+	KUNIT_EXPECT_EQ(test, vdsplex_md_recorded_slots(vol), (u32)BIT(p0->slot));
+	KUNIT_EXPECT_EQ(test, atomic_read(&p2->pending), 0);
+	p2->leaving = false;
+	KUNIT_EXPECT_EQ(test, vdsplex_md_recorded_slots(vol),
+			(u32)(BIT(p0->slot) | BIT(p2->slot)));
+	KUNIT_EXPECT_EQ(test, atomic_read(&p2->pending), 0);
+
+	/* the source is never a leaving plex */
+	KUNIT_EXPECT_EQ(test, vdsplex_source_leg(f->ctx), 0);
+	p0->leaving = true;
+	p1->leaving = false;
+	KUNIT_EXPECT_EQ(test, vdsplex_source_leg(f->ctx), 1);
+	spin_lock_irqsave(&vol->state_lock, flags);
+	KUNIT_EXPECT_EQ(test, __vdsplex_alive_count(vol), 1U);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	p0->leaving = false;
+}
+
+/*
  * A region the disk says is discarded: a write to it waits until the map
  * on disk no longer says so (else a resync could skip its data).
  */
@@ -2266,6 +2338,7 @@ static struct kunit_case vdsplex_persist_test_cases[] = {
 	KUNIT_CASE(vdsplex_test_wi_batching),
 	KUNIT_CASE(vdsplex_test_wi_failed_commit),
 	KUNIT_CASE(vdsplex_test_wi_sweep),
+	KUNIT_CASE(vdsplex_test_leave),
 	KUNIT_CASE(vdsplex_test_wi_discard),
 	KUNIT_CASE(vdsplex_test_md_fill_block),
 	KUNIT_CASE(vdsplex_test_md_mark_dirty),
