@@ -12,7 +12,7 @@ for n in 1 2 3; do
 	done
 	dmsetup create "v$n" --table "0 131072 vdsplex - 2048 $n$devs 1 nosync"
 	expect_eq "$(health "v$n")" "$want" "health of a $n-plex volume"
-	fio_verify "/dev/mapper/v$n" 24
+	fio_verify "/dev/mapper/v$n" 12
 	plexes_equal 131072 "${plexes[@]}"
 	dmsetup remove "v$n"
 done
@@ -23,7 +23,7 @@ l2=$(loop_file c 64)
 len=100001 # 48 regions of 2048 sectors and a partial one of 1697
 dmsetup create w --table "0 $len vdsplex - 2048 3 $l0 0 $l1 2048 $l2 7 1 nosync"
 expect_eq "$(status_field w 3)" "49/49" "regions of a volume with a partial last region"
-fio_verify /dev/mapper/w 48
+fio_verify /dev/mapper/w 24
 # the partial last region
 dd if=/dev/urandom of=/dev/mapper/w bs=512 seek=$((len - 33)) count=33 oflag=direct status=none
 plexes_equal $len "$l0:0" "$l1:2048" "$l2:7"

@@ -1,5 +1,6 @@
 # smoke: no
-# check and repair (SPEC §3, §4, §5): a scrub compares the in-sync plexes
+# check and repair (Documentation/dm-vdsplex.rst, "Check and repair"): a
+# scrub compares the in-sync plexes
 # region by region; mismatch_cnt counts the regions that differ, regions
 # recorded as discarded are skipped; repair rewrites them from the source;
 # a read error met by the scrub is repaired in place.  Foreign writes to a
@@ -12,7 +13,9 @@ len=32768 # 16 MiB, 256 regions of 64 KiB
 dmsetup create d --table "0 $len dust $l2 0 512"
 T="0 $len vdsplex $meta 128 3 $l0 0 $l1 0 /dev/mapper/d 0"
 dmsetup create v --table "$T 1 nosync"
-dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
+# the data written, kept to check the repair's direction against
+dd if=/dev/urandom of=/tmp/sdata bs=1M count=16 status=none
+dd if=/tmp/sdata of=/dev/mapper/v bs=1M oflag=direct status=none
 
 # a clean volume: no mismatch; the message returns once status shows it
 dmsetup message v 0 resync_rate 64
@@ -54,6 +57,15 @@ expect_eq "$(status_field v 4)" repair "action right after repair"
 wait_idle v
 expect_eq "$(status_field v 5)" 3 "regions repaired"
 wait $fio_pid || fail "fio verify during repair"
+# the repair copied from the source, not from a corrupt plex: every plex
+# holds what was written in the regions that differed
+blockdev --flushbufs "$l0" "$l1" /dev/mapper/d
+for r in 5 40 100; do
+	for p in "$l0" "$l1" /dev/mapper/d; do
+		cmp -s -n 65536 -i $((r * 65536)):$((r * 65536)) /tmp/sdata "$p" ||
+			fail "after repair, region $r of $p differs from the data written"
+	done
+done
 # the discarded region is written again: a write ends the mark
 dd if=/dev/urandom of=/dev/mapper/v bs=64k seek=60 count=1 oflag=direct status=none
 dmsetup message v 0 check

@@ -1,5 +1,6 @@
 # smoke: no
 # kernels: stock-6.12
+# long-kernels: debug
 # A power cut at every flush of the metadata device while the plex set
 # changes (Documentation/design.rst, "Crash at each point", step 5).  dm
 # log-writes under the metadata logs each write once a flush made it
@@ -20,7 +21,9 @@ meta=/dev/ram5 # where each cut is replayed
 dmsetup create lm --table "0 16384 log-writes /dev/ram2 /dev/ram3"
 mark() { dmsetup message lm 0 mark "$1"; }
 dmsetup create v --table "0 $len vdsplex /dev/mapper/lm 128 2 /dev/ram0 0 /dev/ram1 0 1 nosync"
-dd if=/dev/urandom of=/dev/mapper/v bs=64k count=64 oflag=direct status=none
+# the data written, kept to check every resync's direction against
+dd if=/dev/urandom of=/tmp/cdata bs=64k count=64 status=none
+dd if=/tmp/cdata of=/dev/mapper/v bs=64k oflag=direct status=none
 mark add
 dmsetup message v 0 add_plex /dev/ram4
 wait_idle v
@@ -90,6 +93,9 @@ for m in add remove; do
 			shift 2
 		done
 		plexes_equal $len "${devs[@]}"
+		# and they agree on what was written, not on the garbage
+		cmp -s -n $((len * 512)) -i 0:$((${devs[0]##*:} * 512)) /tmp/cdata "${devs[0]%:*}" ||
+			fail "cut $n after '$m': the plexes agree, but not with the data written"
 		dmsetup remove v
 		n=$((n + 1))
 	done
