@@ -322,7 +322,8 @@ fx_addplex_target_fails() {
 	fx_create 2 rebuild 1
 	fx_fio_start 4
 	sleep 3
-	fx_result during "$(fx_health)"
+	# the fault must land mid-resync: the new leg still recovering
+	fx_expect during "$(fx_health)" Aa
 	fx_table fl1 "0 $FX_LEN error"
 	fx_fio_end
 	fx_expect data "$FX_DATA" ok
@@ -340,7 +341,8 @@ fx_addplex_source_fails() {
 	fx_create 3 rebuild 2
 	fx_fio_start 4
 	sleep 3
-	fx_result during "$(fx_health)"
+	# the fault must land mid-resync: the new leg still recovering
+	fx_expect during "$(fx_health)" AAa
 	fx_table fl0 "0 $FX_LEN error"
 	fx_fio_end
 	fx_expect data "$FX_DATA" ok
