@@ -12,6 +12,8 @@ dmsetup create l1 --table "0 $len linear /dev/ram1 0"
 T="0 $len vdsplex /dev/mapper/lm 128 2 /dev/ram0 0 /dev/mapper/l1 0"
 dmsetup create v --table "$T 1 nosync"
 dd if=/dev/urandom of=/dev/mapper/v bs=1M count=16 oflag=direct status=none
+# every region clean again: the next write to one needs a commit
+wait_swept /dev/mapper/lm
 swap() { # swap DEV TABLE
 	dmsetup suspend "$1"
 	dmsetup load "$1" --table "$2"
