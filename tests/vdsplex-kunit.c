@@ -2157,6 +2157,10 @@ static void vdsplex_test_leave(struct kunit *test)
 	unsigned long flags;
 
 	md_fixture(test, f);
+	/* the fixture's devices have no block device behind them */
+	f->ctx->legs[0].dev = NULL;
+	f->ctx->legs[1].dev = NULL;
+	f->ctx->legs[2].dev = NULL;
 	KUNIT_EXPECT_EQ(test, vdsplex_md_recorded_slots(vol), 0x7U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&p2->pending), 0);
 
