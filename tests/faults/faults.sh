@@ -440,7 +440,9 @@ fx_meta_error() {
 fx_check_repair() {
 	local r
 	fx_create 2
-	dd if=/dev/urandom of=/dev/mapper/m bs=1M count=16 oflag=direct status=none
+	# the data written, kept to check the repair's direction against
+	dd if=/dev/urandom of=/tmp/fx-written bs=1M count=16 status=none
+	dd if=/tmp/fx-written of=/dev/mapper/m bs=1M oflag=direct status=none
 	for r in 5 40 100; do
 		dd if=/dev/urandom of=/dev/mapper/fl1 bs=4k seek=$((r * 16 + 2)) count=1 \
 			oflag=direct conv=notrunc status=none
@@ -461,7 +463,14 @@ fx_check_repair() {
 		;;
 	mirror) fx_result check "not-supported" ;;
 	esac
-	fx_result legs "$(fx_cmp 0 1)"
+	fx_expect legs "$(fx_cmp 0 1)" equal
+	# the repair copied from leg 0, not from the corrupted leg 1
+	blockdev --flushbufs /dev/mapper/fl0
+	if cmp -s -n $((16 << 20)) /tmp/fx-written /dev/mapper/fl0; then
+		fx_expect leg0 written written
+	else
+		fx_expect leg0 changed written
+	fi
 }
 
 # fx_mismatch: the mismatch count of the last check (dm raid counts sectors).
