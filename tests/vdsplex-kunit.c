@@ -2161,6 +2161,10 @@ static void vdsplex_test_leave(struct kunit *test)
 	f->ctx->legs[0].dev = NULL;
 	f->ctx->legs[1].dev = NULL;
 	f->ctx->legs[2].dev = NULL;
+	/* a record with id 0 is a free slot: ids as a takeover gives them */
+	p0->id = 1;
+	p1->id = 2;
+	p2->id = 3;
 	KUNIT_EXPECT_EQ(test, vdsplex_md_recorded_slots(vol), 0x7U);
 	KUNIT_EXPECT_EQ(test, atomic_read(&p2->pending), 0);
 
