@@ -1,4 +1,5 @@
 # smoke: yes
+# kernels: stock-6.12 stock-6.1
 # 1, 2 and 3 plexes on ram disks, then 3 plexes on loop devices with plex
 # offsets and a length that is not a multiple of the region size: fio writes
 # and verifies through the volume, then every plex holds the same bytes.

@@ -1,4 +1,5 @@
 # smoke: no
+# kernels: stock-6.12
 # Discarded regions (SPEC §5, §10): a region wholly discarded since its last
 # write is recorded (on the metadata device too); a resync passes the
 # discard to the new plex instead of copying the region; the next write to

@@ -1,4 +1,4 @@
-# kernels: debug
+# kernels: stock-6.12
 # "rebuild" in a table resyncs the plex once, when that table is resumed,
 # not at every later resume (issue: failure paths, F6).  dmsetup table prints
 # "rebuild" for a plex that is not in sync, so the round trip the docs

@@ -1,4 +1,4 @@
-# kernels: debug
+# kernels: stock-6.12
 # A plex that AddPlex filled is flushed before it is called in sync
 # (issue: failure paths, F9).  In core mode nothing else flushes it: after
 # a migration (AddPlex, then remove the old plex) data acknowledged long

@@ -1,4 +1,4 @@
-# kernels: debug
+# kernels: stock-6.12
 # A plex that fails may have lost, with its volatile cache, writes it
 # completed lately (issue: failure paths, F5).  With a metadata device the
 # regions written since their last sweep are not in sync on it any more, so
