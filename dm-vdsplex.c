@@ -698,9 +698,7 @@ static void vdsplex_write_done(unsigned long error, void *context)
 		spin_lock_irqsave(&vol->state_lock, flags);
 		/* a plex on its way out (leaving) holds it for no one */
 		for (i = 0; i < vb->nr; i++)
-			if (!(error & BIT(i)) &&
-			    vb->plex[i]->state == VDSPLEX_PLEX_ALIVE &&
-			    !vb->plex[i]->leaving)
+			if (!(error & BIT(i)) && vdsplex_plex_counts(vb->plex[i]))
 				good = true;
 		for (i = 0; i < vb->nr; i++) {
 			struct vdsplex_plex *p = vb->plex[i];
@@ -1033,8 +1031,7 @@ static bool vdsplex_read_failed(struct vdsplex_ctx *ctx, struct bio *bio,
 				vdsplex_leg_can_read(ctx, i, vb->region);
 	}
 	for (i = 0; i < ctx->nr_legs; i++)
-		alive += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE &&
-			 !ctx->legs[i].plex->leaving;
+		alive += vdsplex_plex_counts(ctx->legs[i].plex);
 	/* the last in-sync plex stays: the resync needs a source */
 	last = p->state == VDSPLEX_PLEX_ALIVE && alive == 1;
 	if (retry && !last) {

@@ -154,6 +154,22 @@ struct vdsplex_plex {
 	atomic_t write_errors;
 };
 
+/**
+ * vdsplex_plex_counts() - does @p count as an in-sync plex that stays?
+ * @p: the plex.
+ *
+ * ALIVE and not being taken out by remove_plex or cancel (@leaving): the
+ * plexes that hold a write for the volume, may be the source, and keep
+ * another plex from being the last in sync.
+ *
+ * Context: vol->state_lock held.
+ * Return: true when it counts.
+ */
+static inline bool vdsplex_plex_counts(const struct vdsplex_plex *p)
+{
+	return p->state == VDSPLEX_PLEX_ALIVE && !p->leaving;
+}
+
 /*
  * Lock inventory: the one list of the module's locks, what each protects
  * and their order.  The other files point here; the fields' kernel-doc

@@ -94,8 +94,7 @@ static bool __vdsplex_last_in_sync(struct vdsplex_ctx *ctx, unsigned int idx)
 	if (ctx->legs[idx].plex->state != VDSPLEX_PLEX_ALIVE)
 		return false;
 	for (i = 0; i < ctx->nr_legs; i++)
-		if (i != idx && !ctx->legs[i].plex->leaving &&
-		    ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE)
+		if (i != idx && vdsplex_plex_counts(ctx->legs[i].plex))
 			return false;
 	return true;
 }

@@ -663,8 +663,7 @@ __vdsplex_source_read_error(struct vdsplex_ctx *ctx,
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
 
-		if (p != source && p->state == VDSPLEX_PLEX_ALIVE &&
-		    !p->leaving)
+		if (p != source && vdsplex_plex_counts(p))
 			others++;
 	}
 	if (others || !nr_targets) {
@@ -836,8 +835,7 @@ static bool __vdsplex_scrub_fail(struct vdsplex_ctx *ctx,
 
 	for (i = 0; i < ctx->nr_legs; i++)
 		others += ctx->legs[i].plex != p &&
-			  ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE &&
-			  !ctx->legs[i].plex->leaving;
+			  vdsplex_plex_counts(ctx->legs[i].plex);
 	if (!others)
 		return false;
 	__vdsplex_plex_fail(ctx->vol, p);

@@ -174,8 +174,7 @@ int vdsplex_source_leg(const struct vdsplex_ctx *ctx)
 	unsigned int i;
 
 	for (i = 0; i < ctx->nr_legs; i++) {
-		if (ctx->legs[i].plex->state != VDSPLEX_PLEX_ALIVE ||
-		    ctx->legs[i].plex->leaving)
+		if (!vdsplex_plex_counts(ctx->legs[i].plex))
 			continue;
 		if (!ctx->legs[i].write_mostly)
 			return i;
@@ -379,8 +378,7 @@ unsigned int __vdsplex_alive_count(struct vdsplex_volume *vol)
 
 	lockdep_assert_held(&vol->state_lock);
 	for (i = 0; ctx && i < ctx->nr_legs; i++)
-		n += ctx->legs[i].plex->state == VDSPLEX_PLEX_ALIVE &&
-		     !ctx->legs[i].plex->leaving;
+		n += vdsplex_plex_counts(ctx->legs[i].plex);
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_alive_count);
