@@ -1,4 +1,6 @@
 # smoke: yes
+# kernels: stock-6.12
+# long-kernels: debug
 # AddPlex over /dev/vdsplex-control and its async handle (SPEC §6, §7):
 # ADD_PLEX under fio load then WAIT; poll and read while it runs; close and
 # OPEN_ASYNC; CANCEL mid-resync and after completion; a second AddPlex while

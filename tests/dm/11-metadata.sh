@@ -1,4 +1,5 @@
 # smoke: yes
+# kernels: debug stock-6.1
 # Persistent state (SPEC §2 metadata_dev, §5, §6 checkpoints): a zeroed
 # device is formatted; a clean stop and reassembly resyncs nothing; plex
 # states and an AddPlex's checkpoint survive the volume going away, and

@@ -1,5 +1,5 @@
 # smoke: yes
-# kernels: stock-6.12 stock-6.1
+# kernels: stock-6.12
 # The vdsplex CLI (SPEC §8) on the control device: create with identities,
 # add-plex --wait of a plain device under fio, plexes and status in columns
 # and as JSON (parsed), wait and cancel (each VDS result), remove-plex, the
