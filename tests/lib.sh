@@ -17,7 +17,8 @@ expect_eq() {
 }
 
 # status_field VOL N: the Nth field of vdsplex's INFO status (1 = #plexes,
-# 2 = health chars, 3 = synced/total, 4 = sync_action, ...; SPEC §3).
+# 2 = health chars, 3 = synced/total, 4 = sync_action, ...;
+# Documentation/dm-vdsplex.rst, "Status").
 status_field() {
 	local n=$2 s
 	s=$(dmsetup status "$1") || fail "dmsetup status $1"

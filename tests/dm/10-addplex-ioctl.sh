@@ -1,12 +1,13 @@
 # smoke: yes
 # kernels: stock-6.12
 # long-kernels: debug
-# AddPlex over /dev/vdsplex-control and its async handle (SPEC §6, §7):
-# ADD_PLEX under fio load then WAIT; poll and read while it runs; close and
-# OPEN_ASYNC; CANCEL mid-resync and after completion; a second AddPlex while
-# one runs; dmsetup remove while one runs; every core-mode error case with
-# its VDS code; QUERY_PLEXES, SET_IDENTITY, REMOVE_PLEX; malformed structs;
-# no CAP_SYS_ADMIN; rmmod refused while a handle is open.
+# AddPlex over /dev/vdsplex-control and its async handle
+# (Documentation/ioctl.rst): ADD_PLEX under fio load then WAIT; poll and
+# read while it runs; close and OPEN_ASYNC; CANCEL mid-resync and after
+# completion; a second AddPlex while one runs; dmsetup remove while one
+# runs; every core-mode error case with its VDS code; QUERY_PLEXES,
+# SET_IDENTITY, REMOVE_PLEX; malformed structs; no CAP_SYS_ADMIN; rmmod
+# refused while a handle is open.
 brd_load 8 64
 len=131072 # 64 regions of 1 MiB
 [ -c /dev/vdsplex-control ] || fail "no /dev/vdsplex-control"
@@ -81,7 +82,8 @@ echo "$out" | grep -q '^cancel rc=-1 errno=ESRCH hresult=0x8004240c VDS_E_CANCEL
 	fail "CANCEL after completion: $out"
 ioctl_expect VDS_S_OK remove "$vol" 3 >/dev/null
 
-# Every core-mode error case of SPEC §6 with its VDS code.
+# Every core-mode error case of ADD_PLEX with its VDS code
+# (Documentation/ioctl.rst, "VDSPLEX_IOC_ADD_PLEX").
 dmsetup create lin --table "0 $len linear /dev/ram6 0"
 ioctl_expect VDS_E_INVALID_OPERATION add "$(devno /dev/mapper/lin)" /dev/ram5 >/dev/null
 ioctl_expect VDS_E_INVALID_OPERATION add "$vol" 7:250 >/dev/null           # no such device

@@ -1,8 +1,8 @@
 # smoke: yes
 # kernels: debug stock-6.1
-# Persistent state (SPEC §2 metadata_dev, §5, §6 checkpoints): a zeroed
-# device is formatted; a clean stop and reassembly resyncs nothing; plex
-# states and an AddPlex's checkpoint survive the volume going away, and
+# Persistent state (Documentation/dm-vdsplex.rst, "Persistent state"): a
+# zeroed device is formatted; a clean stop and reassembly resyncs nothing;
+# plex states and an AddPlex's checkpoint survive the volume going away, and
 # OPEN_ASYNC finds the resumed operation; corrupt, foreign or mismatched
 # metadata is refused with a message naming the problem and left untouched.
 brd_load 5 64
@@ -112,7 +112,8 @@ expect_create_fails v "0 $len vdsplex $meta 1024 2 /dev/ram0 0 /dev/ram1 0" \
 
 # An AddPlex resumed from the metadata by a table that never runs: a handle
 # on it reads 0 % (no progress yet), and dmsetup remove ends it with
-# VDS_E_OBJECT_DELETED (SPEC §7), as it does for a running one.
+# VDS_E_OBJECT_DELETED, as it does for a running one
+# (Documentation/ioctl.rst, "Removing a volume with an open handle").
 dd if=/dev/zero of=$meta bs=1M count=4 oflag=direct status=none
 dmsetup create v --table "0 $len vdsplex $meta 2048 1 /dev/ram0 0 1 nosync"
 dmsetup message v 0 resync_rate 1024

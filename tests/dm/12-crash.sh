@@ -1,9 +1,10 @@
 # smoke: no
-# Crash recovery without a reboot (SPEC §5): the plexes and the metadata sit
-# on dm-linear devices that are swapped to dm "error" at once, so the disks
-# stop exactly where a power cut would leave them, torn write included.  The
-# next activation resyncs only the regions the write-intent log holds (read
-# back from the metadata device), from the source plex, and every write
+# Crash recovery without a reboot (Documentation/dm-vdsplex.rst, "Persistent
+# state", after an unclean shutdown): the plexes and the metadata sit on
+# dm-linear devices that are swapped to dm "error" at once, so the disks stop
+# exactly where a power cut would leave them, torn write included.  The next
+# activation resyncs only the regions the write-intent log holds (read back
+# from the metadata device), from the source plex, and every write
 # acknowledged before the cut is there.
 brd_load 4 64
 len=131072 # 64 regions of 1 MiB
@@ -54,7 +55,8 @@ for i in 0 1 2; do
 done
 dmsetup resume l0 l1 l2
 # a write to a region whose bit is not set needs a commit, which fails:
-# the metadata is failed and AddPlex refused (SPEC §6)
+# the metadata is failed and AddPlex refused (Documentation/ioctl.rst,
+# "VDSPLEX_IOC_ADD_PLEX")
 dd if=/dev/zero of=/dev/mapper/v bs=4k seek=$((60 * 256)) count=1 oflag=direct status=none 2>/dev/null || true
 expect_eq "$(status_field v 6)" fail "metadata_state after the metadata device failed"
 ioctl_expect VDS_E_VOLUME_NOT_ONLINE add /dev/mapper/v /dev/ram3

@@ -1,9 +1,9 @@
 # smoke: no
 # kernels: stock-6.12
-# Discarded regions (SPEC §5, §10): a region wholly discarded since its last
-# write is recorded (on the metadata device too); a resync passes the
-# discard to the new plex instead of copying the region; the next write to
-# the region ends it.
+# Discarded regions (Documentation/dm-vdsplex.rst, "Persistent state"): a
+# region wholly discarded since its last write is recorded (on the metadata
+# device too); a resync passes the discard to the new plex instead of
+# copying the region; the next write to the region ends it.
 l0=$(loop_file a 64)
 l1=$(loop_file b 64)
 l2=$(loop_file c 64)

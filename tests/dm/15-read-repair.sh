@@ -1,9 +1,9 @@
 # smoke: no
-# Read errors (SPEC §5, md's fix_read_error): a bad range on one plex
-# (dm-dust) is read from another plex, the region is rewritten on the
-# failing plex from the source (the write heals dust's bad blocks), and the
-# plex stays in service; past 20 read errors the plex fails, and reads still
-# succeed from the other plex.
+# Read errors (Documentation/dm-vdsplex.rst, "Errors"; md's fix_read_error):
+# a bad range on one plex (dm-dust) is read from another plex, the region is
+# rewritten on the failing plex from the source (the write heals dust's bad
+# blocks), and the plex stays in service; past 20 read errors the plex
+# fails, and reads still succeed from the other plex.
 brd_load 2 16
 len=32768 # 16 MiB, 256 regions of 64 KiB
 dmsetup create d --table "0 $len dust /dev/ram1 0 512"

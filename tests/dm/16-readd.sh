@@ -1,8 +1,9 @@
 # smoke: no
-# readd_plex (SPEC §4, §10): a dead plex comes back and only the regions
-# written while it was dead are resynced -- after an administrator's
-# fail_plex, after a transient failure (its device swapped to dm "error"
-# and back), and across a stop and reassembly with a metadata device.
+# readd_plex (Documentation/dm-vdsplex.rst, "Messages"): a dead plex comes
+# back and only the regions written while it was dead are resynced -- after
+# an administrator's fail_plex, after a transient failure (its device
+# swapped to dm "error" and back), and across a stop and reassembly with a
+# metadata device.
 brd_load 3 16
 len=32768 # 16 MiB, 256 regions of 64 KiB
 dmsetup create e1 --table "0 $len linear /dev/ram1 0"

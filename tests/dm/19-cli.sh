@@ -1,17 +1,18 @@
 # smoke: yes
 # kernels: stock-6.12
-# The vdsplex CLI (SPEC §8) on the control device: create with identities,
-# add-plex --wait of a plain device under fio, plexes and status in columns
-# and as JSON (parsed), wait and cancel (each VDS result), remove-plex, the
-# progress line on a TTY and plain lines in a pipe, Ctrl-C during --wait,
-# the errors of SPEC §6 each with its VDS code and exit 1, usage errors
-# with exit 2.
+# The vdsplex CLI (tools/vdsplex/vdsplex.8) on the control device: create
+# with identities, add-plex --wait of a plain device under fio, plexes and
+# status in columns and as JSON (parsed), wait and cancel (each VDS result),
+# remove-plex, the progress line on a TTY and plain lines in a pipe, Ctrl-C
+# during --wait, the control device's errors (Documentation/ioctl.rst, "VDS
+# result codes") each with its VDS code and exit 1, usage errors with exit 2.
 brd_load 8 64
 len=131072 # 64 MiB, 64 regions of 1 MiB
 [ -x "$VX" ] || fail "no CLI at $VX"
 json() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
-# create: the table line of SPEC §2, identities recorded
+# create: the table line (Documentation/dm-vdsplex.rst, "Constructor"),
+# identities recorded
 "$VX" create v --plex /dev/ram0 --plex /dev/ram1 --region-size 1M --nosync
 expect_eq "$(table_of v)" "- 2048 2 1:0 0 1:1 0" "table of the created volume"
 expect_eq "$(health v)" AA "health after create --nosync"
@@ -90,7 +91,8 @@ dmsetup message v 0 resync_rate adaptive
 out=$("$VX" wait v) || fail "wait after Ctrl-C"
 echo "$out" | grep -q "AddPlex succeeded" || fail "wait: $out"
 
-# errors of SPEC §6, each with its VDS code
+# the control device's errors (Documentation/ioctl.rst, "VDS result codes"),
+# each with its VDS code
 vx_expect VDS_E_DISK_IN_USE_BY_VOLUME add-plex v /dev/ram1
 vx_expect VDS_E_DISK_IN_USE_BY_VOLUME add-plex v /dev/mapper/v --stack
 dmsetup create lin --table "0 $len linear /dev/ram5 0"

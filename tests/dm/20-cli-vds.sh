@@ -1,11 +1,12 @@
 # smoke: no
 # kernels: stock-6.12
-# add-plex's VDS semantics (SPEC §8): a single-linear-segment volume is
-# consumed (refused while open; restored when the attach fails), a vdsplex
-# volume adds the sum of its plexes in one call, a PLEX spanning disks or
-# with several extents on one disk is refused, so is one built on VOLUME
-# itself; --stack attaches the mapped device; mirroring a GPT boot volume
-# to an MBR disk warns with VDS_S_GPT_BOOT_MIRRORED_TO_MBR.
+# add-plex's VDS semantics (Documentation/dm-vdsplex.rst, "Command-line
+# tool"): a single-linear-segment volume is consumed (refused while open;
+# restored when the attach fails), a vdsplex volume adds the sum of its
+# plexes in one call, a PLEX spanning disks or with several extents on one
+# disk is refused, so is one built on VOLUME itself; --stack attaches the
+# mapped device; mirroring a GPT boot volume to an MBR disk warns with
+# VDS_S_GPT_BOOT_MIRRORED_TO_MBR.
 brd_load 8 32
 len=32768 # 16 MiB, 16 regions of 1 MiB: the second half of ram0 and ram1
 "$VX" create v --plex /dev/ram0:32768 --plex /dev/ram1:16M --nosync

@@ -1,9 +1,10 @@
 # smoke: no
 # kernels: stock-6.12
-# vdsplex break-plex (SPEC §8): after a completed write pass, while a
-# second job writes a disjoint range, plex 2 is split off as a linear
-# device that passes fio --verify_only on the first range; around a mounted
-# ext4 the split is taken with the filesystem frozen and fscks clean.
+# vdsplex break-plex (tools/vdsplex/vdsplex.8): after a completed write
+# pass, while a second job writes a disjoint range, plex 2 is split off as
+# a linear device that passes fio --verify_only on the first range; around
+# a mounted ext4 the split is taken with the filesystem frozen and fscks
+# clean.
 brd_load 4 64
 len=131072 # 64 MiB
 "$VX" create v --plex /dev/ram0 --plex /dev/ram1 --plex /dev/ram2 --nosync

@@ -1,5 +1,6 @@
 # smoke: no
-# Security (SPEC §6, §7): every control ioctl is refused without
+# Security (Documentation/ioctl.rst, "Rules common to every call" and "Who
+# may do what with a handle"): every control ioctl is refused without
 # CAP_SYS_ADMIN, even to root; the async handle lets a holder without it
 # query, wait, read and poll but not cancel; no kernel byte reaches
 # userspace uninitialised (reserved fields, identity tails, array entries

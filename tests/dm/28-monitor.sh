@@ -1,12 +1,13 @@
 # smoke: no
 # kernels: stock-6.12
-# vdsplex monitor (SPEC §8, in the manner of mdadm --monitor): --oneshot's
-# report and exit status; errors; then two monitors following dm events, one
-# on named volumes running --program, one on every volume with --json,
-# through fail_plex, a readd_plex to its end, an AddPlex to its end, a
-# canceled AddPlex, a write failing on a dm-error plex, a check finding a
-# mismatch, and a volume created and removed.  The events (and the
-# program's arguments and environment) must come in order, each once.
+# vdsplex monitor (Documentation/deployment.rst, "Monitoring"; in the manner
+# of mdadm --monitor): --oneshot's report and exit status; errors; then two
+# monitors following dm events, one on named volumes running --program, one
+# on every volume with --json, through fail_plex, a readd_plex to its end,
+# an AddPlex to its end, a canceled AddPlex, a write failing on a dm-error
+# plex, a check finding a mismatch, and a volume created and removed.  The
+# events (and the program's arguments and environment) must come in order,
+# each once.
 # The --json monitor runs a --program that prints on stdout: that goes to
 # the monitor's stderr, and every line of its stdout stays a JSON object.
 # SIGTERM and SIGINT end a monitor with exit 0, also one started with

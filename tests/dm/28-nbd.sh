@@ -1,6 +1,6 @@
 # smoke: yes
 # kernels: stock-6.12
-# A remote plex over NBD (SPEC §5, §10; Documentation/disaster-recovery.rst):
+# A remote plex over NBD (Documentation/disaster-recovery.rst):
 # nbd-server in a second network namespace behind a veth pair, nbd-client
 # with a 5 s timeout.  The remote plex is attached to a live volume by a
 # reload with write_mostly and a resync_rate cap; the copy keeps to the cap

@@ -1,11 +1,11 @@
 # shellcheck shell=bash
-# Fault scenarios run unchanged against three mirrors (SPEC §9, issue 7):
-# vdsplex, dm "mirror" (disk log; without handle_errors, which holds every
-# failed write until dmeventd reconfigures the mirror, and there is no
-# dmeventd here) and dm "raid raid1" (with
-# metadata devices, so md's bitmap is on).  Every leg is a dm device of its
-# own (fl0..fl3) whose table the scenario swaps to inject a fault: dm
-# "error", dm "delay" with an error device for writes, dm "dust".
+# Fault scenarios run unchanged against three mirrors (issue 7;
+# Documentation/dm-vdsplex.rst, "Fault comparison"): vdsplex, dm "mirror"
+# (disk log; without handle_errors, which holds every failed write until
+# dmeventd reconfigures the mirror, and there is no dmeventd here) and dm
+# "raid raid1" (with metadata devices, so md's bitmap is on).  Every leg is
+# a dm device of its own (fl0..fl3) whose table the scenario swaps to inject
+# a fault: dm "error", dm "delay" with an error device for writes, dm "dust".
 #
 # A scenario records what it saw with fx_result KEY VALUE; with
 # FX_TARGET=vdsplex and FX_STRICT=1 (tests/dm/18-faults.sh) fx_expect turns
