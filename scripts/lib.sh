@@ -16,7 +16,8 @@ case "$VDSPLEX_CACHE/" in
 	;;
 esac
 
-die() { echo "${0##*/}: $*" >&2; exit 1; }
+# "error:" lets scripts/check show the line of a failed step
+die() { echo "${0##*/}: error: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
 
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
