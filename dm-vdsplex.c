@@ -42,16 +42,17 @@ struct vdsplex_saved_bio {
  * @epoch: the in-flight epoch it was counted in.
  * @region: the region of a write.
  * @nr: number of plexes the bio was sent to.
- * @split: WRITE_ZEROES: plexes from this index on lack it and get zero
- *	pages (0: none lacks it, or none has it).
- * @wz: WRITE_ZEROES: plexes below this index were sent WRITE_ZEROES.
+ * @wz: WRITE_ZEROES: plexes below this index were sent WRITE_ZEROES; those
+ *	from it on lack it and get zero pages (vdsplex_retry_zeroes()).
  * @zeroes_retried: WRITE_ZEROES: zero pages were sent to the plexes that
  *	refused it (vdsplex_retry_zeroes()).
  * @refused: WRITE_ZEROES: the plexes (bit i = @plex[i]) that refused it.
- * @parts: WRITE_ZEROES split in two: dm-io requests not yet completed.
- * @errors: WRITE_ZEROES split in two: failed plexes of both requests; a
- *	retry: failed plexes other than those retried.
- * @client: the dm-io client of the table that mapped a write.
+ * @parts: a write: its clones not yet completed, plus one while they are
+ *	being sent (vdsplex_send_write()).
+ * @errors: a write: the plexes (bit i = @plex[i]) that failed it; a
+ *	WRITE_ZEROES retry: failed plexes other than those retried.
+ * @client: the dm-io client of the table that mapped a write (the zero
+ *	pages of vdsplex_retry_zeroes()).
  * @whole_discard: a DISCARD of a whole region: its success marks the region
  *	discarded.
  * @retries: a read: times it was sent to another plex after an error.
@@ -67,7 +68,6 @@ struct vdsplex_bio {
 	u8 epoch;
 	u64 region;
 	u8 nr;
-	u8 split;
 	u8 wz;
 	bool zeroes_retried;
 	u32 refused;
@@ -79,6 +79,18 @@ struct vdsplex_bio {
 	struct dm_io_client *client;
 	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
 	struct vdsplex_plex *plex[VDSPLEX_MAX_PLEXES];
+};
+
+/**
+ * struct vdsplex_clone - a plex's copy of a write (front pad of its bio).
+ * @orig: the volume's write.
+ * @pos: the plex's index in the write's vdsplex_bio (plex[], where[]).
+ * @bio: the copy; last, bio_alloc_clone() puts the front pad before it.
+ */
+struct vdsplex_clone {
+	struct bio *orig;
+	unsigned int pos;
+	struct bio bio;
 };
 
 /*
@@ -332,6 +344,7 @@ static void vdsplex_dtr(struct dm_target *ti)
 	}
 	if (ctx->io_client)
 		dm_io_client_destroy(ctx->io_client);
+	bioset_exit(&ctx->bios);
 	if (ctx->vol)
 		vdsplex_volume_put(ctx->vol);
 	kfree(ctx);
@@ -535,6 +548,13 @@ static int vdsplex_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		ti->error = "Cannot create the dm-io client";
 		goto bad;
 	}
+	/* a pool of one write's copies; the rescuer ensures progress */
+	r = bioset_init(&ctx->bios, VDSPLEX_MAX_PLEXES,
+			offsetof(struct vdsplex_clone, bio), BIOSET_NEED_RESCUER);
+	if (r) {
+		ti->error = "Cannot allocate the bio set";
+		goto bad;
+	}
 
 	/* A bio never crosses a region: reads pick a plex per region. */
 	r = dm_set_target_max_io_len(ti, a->region_size);
@@ -649,16 +669,20 @@ static bool vdsplex_zeroes_refused(struct bio *bio, struct vdsplex_bio *vb,
 				   unsigned long error)
 {
 	struct vdsplex_volume *vol = vb->plex[0]->vol;
-	unsigned long refused, flags;
+	unsigned long refused = 0, flags;
 
-	if (bio_op(bio) != REQ_OP_WRITE_ZEROES || vb->zeroes_retried || !vb->wz)
+	if (bio_op(bio) != REQ_OP_WRITE_ZEROES || vb->zeroes_retried)
 		return false;
 	/*
 	 * Every plex that failed the WRITE_ZEROES gets zero pages: loop since
 	 * 6.10 clears its limit when it refuses, but 6.1's loop and a plex
 	 * stacked on dm do not tell.  A plex that fails those too is failed.
+	 * The plexes that lack it (from vb->wz on) were not sent it at all.
 	 */
-	refused = error & GENMASK(vb->wz - 1, 0);
+	if (vb->wz)
+		refused = error & GENMASK(vb->wz - 1, 0);
+	if (vb->wz < vb->nr)
+		refused |= GENMASK(vb->nr - 1, vb->wz);
 	if (!refused)
 		return false;
 	vb->zeroes_retried = true;
@@ -672,15 +696,14 @@ static bool vdsplex_zeroes_refused(struct bio *bio, struct vdsplex_bio *vb,
 }
 
 /*
- * Completion of a write fanned out by dm-io; @error has bit i set when
- * region i (plex vb->plex[i]) failed.  A plex that failed a write while an
+ * Completion of a write fanned out to the plexes; @error has bit i set when
+ * plex vb->plex[i] failed it.  A plex that failed a write while an
  * in-sync plex took it is marked dead before the bio completes, so the
  * success reported to the caller is backed by the plexes still alive.
  * Runs in bio completion context.
  */
-static void vdsplex_write_done(unsigned long error, void *context)
+static void vdsplex_write_done(unsigned long error, struct bio *bio)
 {
-	struct bio *bio = context;
 	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
 	struct vdsplex_volume *vol = vb->plex[0]->vol;
 	bool discard = bio_op(bio) == REQ_OP_DISCARD;
@@ -688,7 +711,8 @@ static void vdsplex_write_done(unsigned long error, void *context)
 	unsigned long flags;
 	unsigned int i;
 
-	if (unlikely(error) && vdsplex_zeroes_refused(bio, vb, error))
+	if (unlikely(error || bio_op(bio) == REQ_OP_WRITE_ZEROES) &&
+	    vdsplex_zeroes_refused(bio, vb, error))
 		return;
 	/*
 	 * Record failures before the plexes' I/O counts drop: once they do,
@@ -752,16 +776,7 @@ static void vdsplex_write_done(unsigned long error, void *context)
 	bio_endio(bio);
 }
 
-/*
- * Send a write to every plex that is not dead; a write to the region the
- * resync is copying is parked until the copy is done.
- */
-/*
- * WRITE_ZEROES to a volume whose plex attached at run time lacks it: the
- * plexes that have it get WRITE_ZEROES, the others a write of zero pages
- * (Documentation/dm-vdsplex.rst, "Design").  Two dm-io requests; the bio
- * completes after both, with the failures of both (bit i = vb->plex[i]).
- */
+/* The zero pages written to a plex that lacks or refused WRITE_ZEROES. */
 static struct page_list vdsplex_zero_pages = {
 	.next = &vdsplex_zero_pages,
 };
@@ -772,47 +787,22 @@ static blk_opf_t vdsplex_zero_pages_opf(blk_opf_t opf)
 	return REQ_OP_WRITE | (opf & ~(REQ_OP_MASK | REQ_NOUNMAP));
 }
 
-static void vdsplex_zeroes_part_done(struct bio *bio, unsigned long error)
+static void vdsplex_write_part_done(struct bio *orig, struct vdsplex_bio *vb)
 {
-	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
-
-	if (error)
-		atomic_long_or(error, &vb->errors);
 	if (atomic_dec_and_test(&vb->parts))
-		vdsplex_write_done(atomic_long_read(&vb->errors), bio);
+		vdsplex_write_done(atomic_long_read(&vb->errors), orig);
 }
 
-static void vdsplex_zeroes_done(unsigned long error, void *context)
+static void vdsplex_clone_endio(struct bio *bio)
 {
-	vdsplex_zeroes_part_done(context, error);
-}
+	struct vdsplex_clone *vc = container_of(bio, struct vdsplex_clone, bio);
+	struct bio *orig = vc->orig;
+	struct vdsplex_bio *vb = dm_per_bio_data(orig, sizeof(*vb));
 
-static void vdsplex_zero_pages_done(unsigned long error, void *context)
-{
-	struct bio *bio = context;
-	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
-
-	vdsplex_zeroes_part_done(bio, error << vb->split);
-}
-
-static void vdsplex_write_zeroes_split(struct dm_io_request *req,
-				       struct bio *bio, struct vdsplex_bio *vb)
-{
-	struct dm_io_request zreq = *req;
-
-	atomic_long_set(&vb->errors, 0);
-	atomic_set(&vb->parts, vb->split ? 2 : 1);
-	zreq.bi_opf = vdsplex_zero_pages_opf(req->bi_opf);
-	zreq.mem.type = DM_IO_PAGE_LIST;
-	zreq.mem.offset = 0;
-	zreq.mem.ptr.pl = &vdsplex_zero_pages;
-	zreq.notify.fn = vdsplex_zero_pages_done;
-	if (vb->split) {
-		req->notify.fn = vdsplex_zeroes_done;
-		dm_io(req, vb->split, vb->where, NULL, IOPRIO_DEFAULT);
-	}
-	dm_io(&zreq, vb->nr - vb->split, vb->where + vb->split, NULL,
-	      IOPRIO_DEFAULT);
+	if (bio->bi_status)
+		atomic_long_or(BIT(vc->pos), &vb->errors);
+	bio_put(bio);
+	vdsplex_write_part_done(orig, vb);
 }
 
 /* Add leg @leg to the plexes a write of @count sectors at @off goes to. */
@@ -873,26 +863,62 @@ VISIBLE_IF_KUNIT blk_opf_t vdsplex_write_opf(const struct bio *bio)
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_write_opf);
 
+/*
+ * Send a write to its plexes: one clone of the bio each, from the table's
+ * own bio_set.  Called from ->map, where the bios submitted wait on
+ * current->bio_list until ->map returns: the bio_set has a rescuer, so an
+ * allocation that has to wait punts those bios to it instead of waiting
+ * for them (dm-io's bio_set has none; Documentation/design.rst, "Writes").
+ * Each clone is sent before the next is allocated, so every clone taken
+ * from the pool is on its way to completion.  The plexes that lack
+ * WRITE_ZEROES (vb->wz on) get their zero pages from the completion.
+ */
+static void vdsplex_send_write(struct vdsplex_ctx *ctx, struct bio *bio,
+			       struct vdsplex_bio *vb)
+{
+	blk_opf_t opf = vdsplex_write_opf(bio);
+	unsigned int i, n = bio_op(bio) == REQ_OP_WRITE_ZEROES ? vb->wz : vb->nr;
+
+	atomic_long_set(&vb->errors, 0);
+	atomic_set(&vb->parts, n + 1);
+	for (i = 0; i < n; i++) {
+		struct vdsplex_clone *vc;
+		struct bio *clone;
+
+		clone = bio_alloc_clone(vb->where[i].bdev, bio, GFP_NOIO,
+					&ctx->bios);
+		if (unlikely(!clone)) {
+			/* only bio-integrity or crypt contexts can fail */
+			atomic_long_or(BIT(i), &vb->errors);
+			vdsplex_write_part_done(bio, vb);
+			continue;
+		}
+		vc = container_of(clone, struct vdsplex_clone, bio);
+		vc->orig = bio;
+		vc->pos = i;
+		clone->bi_opf = opf;
+		clone->bi_iter.bi_sector = vb->where[i].sector;
+		clone->bi_end_io = vdsplex_clone_endio;
+		submit_bio_noacct(clone);
+	}
+	vdsplex_write_part_done(bio, vb);
+}
+
+/*
+ * Send a write to every plex that is not dead; a write to the region the
+ * resync is copying is parked until the copy is done.
+ */
 static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 			       struct vdsplex_bio *vb)
 {
 	struct vdsplex_volume *vol = ctx->vol;
 	sector_t off = dm_target_offset(ctx->ti, bio->bi_iter.bi_sector);
 	unsigned int count = bio_sectors(bio), i, n;
-	struct dm_io_request req = {
-		.bi_opf = vdsplex_write_opf(bio),
-		.mem.type = DM_IO_BIO,
-		.mem.ptr.bio = bio,
-		.notify.fn = vdsplex_write_done,
-		.notify.context = bio,
-		.client = ctx->io_client,
-	};
 	bool zeroes = bio_op(bio) == REQ_OP_WRITE_ZEROES;
 	struct vdsplex_leg *lacking[VDSPLEX_MAX_PLEXES];
 	unsigned long flags;
 
 	vb->nr = 0;
-	vb->split = 0;
 	vb->zeroes_retried = false;
 	vb->client = ctx->io_client;
 	vb->counted = false;
@@ -932,11 +958,8 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 			vdsplex_add_dest(vb, vb->nr++, leg, off, count);
 	}
 	vb->wz = zeroes ? vb->nr : 0;
-	if (n) {
-		vb->split = vb->nr;
-		for (i = 0; i < n; i++)
-			vdsplex_add_dest(vb, vb->nr++, lacking[i], off, count);
-	}
+	for (i = 0; i < n; i++)
+		vdsplex_add_dest(vb, vb->nr++, lacking[i], off, count);
 	if (!vb->nr && vb->counted) {
 		vdsplex_write_finish(vol, vb->region, vb->epoch);
 		vb->counted = false;
@@ -947,11 +970,7 @@ static int __vdsplex_map_write(struct vdsplex_ctx *ctx, struct bio *bio,
 			    dm_device_name(vol->md), (unsigned long long)off);
 		return DM_MAPIO_KILL;
 	}
-	/* Asynchronous dm_io() reports errors through the callback only. */
-	if (n)
-		vdsplex_write_zeroes_split(&req, bio, vb);
-	else
-		dm_io(&req, vb->nr, vb->where, NULL, IOPRIO_DEFAULT);
+	vdsplex_send_write(ctx, bio, vb);
 	return DM_MAPIO_SUBMITTED;
 }
 

@@ -407,7 +407,10 @@ struct vdsplex_leg {
  * @ti: the target.
  * @node: in vol->instances; protected by vol->lock.
  * @vol: the volume object (a reference is held).
- * @io_client: dm-io client for writes fanned out to the plexes.
+ * @io_client: dm-io client for the zero pages written in place of a
+ *	WRITE_ZEROES (vdsplex_retry_zeroes()).
+ * @bios: the plexes' copies of a write (a rescuer: they are allocated in
+ *	->map); front pad struct vdsplex_clone.
  * @nr_legs: number of plexes in this table; protected by vol->state_lock
  *	once the instance is active.
  * @legs: the plexes in table order; as @nr_legs.
@@ -426,6 +429,7 @@ struct vdsplex_ctx {
 	struct list_head node;
 	struct vdsplex_volume *vol;
 	struct dm_io_client *io_client;
+	struct bio_set bios;
 	unsigned int nr_legs;
 	struct vdsplex_leg legs[VDSPLEX_MAX_PLEXES];
 	enum vdsplex_read_policy read_policy;
