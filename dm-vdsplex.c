@@ -658,12 +658,12 @@ static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 /*
  * A plex may advertise WRITE_ZEROES and refuse it only when asked: loop
  * fails it with BLK_STS_NOTSUPP when the backing file system cannot zero a
- * range (tmpfs has no FALLOC_FL_ZERO_RANGE).  dm-io hides the status, so
- * every plex that failed a WRITE_ZEROES gets zero pages instead
+ * range (tmpfs has no FALLOC_FL_ZERO_RANGE).  Not only that status: every
+ * plex that failed a WRITE_ZEROES gets zero pages instead
  * (vdsplex_retry_zeroes()), as a plex lacking WRITE_ZEROES does from the
  * start; only a plex that fails those too is a failed plex.  Return: true
  * when @bio was queued for that; its plexes and region stay held until it
- * completes.  Runs in bio completion context.
+ * completes.  Any context (that of vdsplex_write_done()).
  */
 static bool vdsplex_zeroes_refused(struct bio *bio, struct vdsplex_bio *vb,
 				   unsigned long error)
@@ -700,7 +700,9 @@ static bool vdsplex_zeroes_refused(struct bio *bio, struct vdsplex_bio *vb,
  * plex vb->plex[i] failed it.  A plex that failed a write while an
  * in-sync plex took it is marked dead before the bio completes, so the
  * success reported to the caller is backed by the plexes still alive.
- * Runs in bio completion context.
+ * Any context: a clone's completion (hard interrupts included), ->map
+ * itself (a clone completed at its submission, or no clone sent), the
+ * retry work.
  */
 static void vdsplex_write_done(unsigned long error, struct bio *bio)
 {
@@ -787,12 +789,18 @@ static blk_opf_t vdsplex_zero_pages_opf(blk_opf_t opf)
 	return REQ_OP_WRITE | (opf & ~(REQ_OP_MASK | REQ_NOUNMAP));
 }
 
+/* One part of a write (a clone, or its sender's bias) is done. */
 static void vdsplex_write_part_done(struct bio *orig, struct vdsplex_bio *vb)
 {
 	if (atomic_dec_and_test(&vb->parts))
 		vdsplex_write_done(atomic_long_read(&vb->errors), orig);
 }
 
+/*
+ * A plex's copy of a write completed.  The clone is put before its part is
+ * counted: once the last part is, the write may complete, and with it the
+ * table and ctx->bios may go.
+ */
 static void vdsplex_clone_endio(struct bio *bio)
 {
 	struct vdsplex_clone *vc = container_of(bio, struct vdsplex_clone, bio);
@@ -868,7 +876,7 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_write_opf);
  * own bio_set.  Called from ->map, where the bios submitted wait on
  * current->bio_list until ->map returns: the bio_set has a rescuer, so an
  * allocation that has to wait punts those bios to it instead of waiting
- * for them (dm-io's bio_set has none; Documentation/design.rst, "Writes").
+ * for them (dm-io's bio_set has none; Documentation/design.rst, "The write path").
  * Each clone is sent before the next is allocated, so every clone taken
  * from the pool is on its way to completion.  The plexes that lack
  * WRITE_ZEROES (vb->wz on) get their zero pages from the completion.
@@ -887,8 +895,13 @@ static void vdsplex_send_write(struct vdsplex_ctx *ctx, struct bio *bio,
 
 		clone = bio_alloc_clone(vb->where[i].bdev, bio, GFP_NOIO,
 					&ctx->bios);
-		if (unlikely(!clone)) {
-			/* only bio-integrity or crypt contexts can fail */
+		/*
+		 * Cannot fail: the mempool waits (GFP_NOIO), and only a
+		 * bio-integrity payload could fail the clone, which the
+		 * volume never gets (no DM_TARGET_PASSES_INTEGRITY).  Should
+		 * it, the plex is failed and resynced: nothing is lost.
+		 */
+		if (WARN_ON_ONCE(!clone)) {
 			atomic_long_or(BIT(i), &vb->errors);
 			vdsplex_write_part_done(bio, vb);
 			continue;
@@ -1110,19 +1123,39 @@ void vdsplex_retry_reads(struct vdsplex_volume *vol)
 	}
 }
 
+/*
+ * The zero pages of vdsplex_retry_zeroes() are written: @error has bit k
+ * set when the k-th plex of vb->refused failed them.  Completion context.
+ */
+static void vdsplex_zero_pages_done(unsigned long error, void *context)
+{
+	struct bio *bio = context;
+	struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
+	unsigned long refused = vb->refused, errors;
+	unsigned int i, k = 0;
+
+	errors = atomic_long_read(&vb->errors);
+	for_each_set_bit(i, &refused, vb->nr)
+		if (error & BIT(k++))
+			errors |= BIT(i);
+	vdsplex_write_done(errors, bio);
+}
+
 /**
- * vdsplex_retry_zeroes() - write zero pages to the plexes that refused a
- * WRITE_ZEROES (vdsplex_zeroes_refused()), then complete the write.
+ * vdsplex_retry_zeroes() - write zero pages to the plexes that lack or
+ * refused a WRITE_ZEROES (vdsplex_zeroes_refused()); the write completes
+ * once they are written.
  * @vol: the volume.
  *
- * Context: process (vol->retry_work); waits for the writes.
+ * Context: process (vol->retry_work), outside ->map; sends the writes
+ * without waiting for them.
  */
 void vdsplex_retry_zeroes(struct vdsplex_volume *vol)
 {
 	struct dm_io_region where[VDSPLEX_MAX_PLEXES];
-	unsigned int i, n, pos[VDSPLEX_MAX_PLEXES];
 	struct bio_list bios;
 	unsigned long flags;
+	unsigned int i, n;
 	struct bio *bio;
 
 	spin_lock_irqsave(&vol->state_lock, flags);
@@ -1131,29 +1164,25 @@ void vdsplex_retry_zeroes(struct vdsplex_volume *vol)
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	while ((bio = bio_list_pop(&bios))) {
 		struct vdsplex_bio *vb = dm_per_bio_data(bio, sizeof(*vb));
-		unsigned long error = 0, errors;
 		struct dm_io_request req = {
 			.bi_opf = vdsplex_zero_pages_opf(vdsplex_write_opf(bio)),
 			.mem.type = DM_IO_PAGE_LIST,
 			.mem.ptr.pl = &vdsplex_zero_pages,
+			.notify.fn = vdsplex_zero_pages_done,
+			.notify.context = bio,
 			.client = vb->client,
 		};
 
 		for (n = 0, i = 0; i < vb->nr; i++)
-			if (vb->refused & BIT(i)) {
-				pos[n] = i;
+			if (vb->refused & BIT(i))
 				where[n++] = vb->where[i];
-			}
-		DMWARN_LIMIT("%s: WRITE_ZEROES refused in region %llu: zero pages written",
-			     dm_device_name(vol->md), vb->region);
-		/* dm_io() sets the bits of the regions that failed */
-		if (dm_io(&req, n, where, &error, IOPRIO_DEFAULT) && !error)
-			error = GENMASK(n - 1, 0);
-		errors = atomic_long_read(&vb->errors);
-		for (i = 0; i < n; i++)
-			if (error & BIT(i))
-				errors |= BIT(pos[i]);
-		vdsplex_write_done(errors, bio);
+		/* a plex that lacks it gets zero pages as configured */
+		if (vb->wz && (vb->refused & GENMASK(vb->wz - 1, 0)))
+			DMWARN_LIMIT("%s: WRITE_ZEROES refused in region %llu: zero pages written",
+				     dm_device_name(vol->md), vb->region);
+		/* asynchronous: a request dm-io refuses fails every plex */
+		if (dm_io(&req, n, where, NULL, bio_prio(bio)))
+			vdsplex_zero_pages_done(GENMASK(n - 1, 0), bio);
 	}
 }
 

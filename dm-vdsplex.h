@@ -315,9 +315,9 @@ static inline bool vdsplex_plex_counts(const struct vdsplex_plex *p)
  *	copying them.
  * @read_retry: reads that failed, to be sent to another plex; protected by
  *	@state_lock.
- * @zeroes_retry: WRITE_ZEROES that plexes failed (loop on a file system
- *	without FALLOC_FL_ZERO_RANGE refuses it): zero pages go to those
- *	plexes instead; protected by @state_lock.
+ * @zeroes_retry: WRITE_ZEROES that plexes lack (attached at run time) or
+ *	failed (loop on a file system without FALLOC_FL_ZERO_RANGE refuses
+ *	it): zero pages go to those plexes instead; protected by @state_lock.
  * @retry_work: sends both (vdsplex_retry_reads(), vdsplex_retry_zeroes()).
  */
 struct vdsplex_volume {
@@ -408,7 +408,8 @@ struct vdsplex_leg {
  * @node: in vol->instances; protected by vol->lock.
  * @vol: the volume object (a reference is held).
  * @io_client: dm-io client for the zero pages written in place of a
- *	WRITE_ZEROES (vdsplex_retry_zeroes()).
+ *	WRITE_ZEROES (vdsplex_retry_zeroes()), the scrub and the discards
+ *	the resync passes on; never used from ->map.
  * @bios: the plexes' copies of a write (a rescuer: they are allocated in
  *	->map); front pad struct vdsplex_clone.
  * @nr_legs: number of plexes in this table; protected by vol->state_lock

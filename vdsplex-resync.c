@@ -255,7 +255,7 @@ struct vdsplex_copy_job {
 		unsigned long error;
 	} rd[VDSPLEX_COPY_DEPTH], wr[VDSPLEX_COPY_DEPTH];
 	struct dm_io_region to[VDSPLEX_MAX_PLEXES];
-	/* its own dm-io reserve: the copy never waits on the write path's */
+	/* its own dm-io reserve: the copy never waits on the table's */
 	struct dm_io_client *io_client;
 };
 
