@@ -636,6 +636,9 @@ static int vdsplex_map_read(struct vdsplex_ctx *ctx, struct bio *bio,
 	spin_lock_irqsave(&vol->state_lock, flags);
 	i = vdsplex_choose_read_leg(ctx, off >> vol->region_shift,
 				    (unsigned int)atomic_inc_return(&vol->rr));
+	/* a dirty region whose holder is gone gets a new one */
+	if (i < 0 && vol->unclean && test_bit(vb->region, vol->unsynced))
+		i = __vdsplex_unsynced_holder(ctx, vb->region);
 	if (i < 0) {
 		spin_unlock_irqrestore(&vol->state_lock, flags);
 		DMERR_LIMIT("%s: no plex can serve a read at sector %llu",
@@ -1061,6 +1064,16 @@ static bool vdsplex_read_failed(struct vdsplex_ctx *ctx, struct bio *bio,
 		for (i = 0; i < ctx->nr_legs && !retry; i++)
 			retry = ctx->legs[i].plex != p &&
 				vdsplex_leg_can_read(ctx, i, vb->region);
+		/*
+		 * A dirty region of an unclean shutdown that only @p held
+		 * (or holds no more: another read of it failed first):
+		 * another in-sync plex takes it over (its own version).
+		 */
+		if (!retry && vol->unclean &&
+		    test_bit(vb->region, vol->unsynced))
+			for (i = 0; i < ctx->nr_legs && !retry; i++)
+				retry = ctx->legs[i].plex != p &&
+					vdsplex_plex_counts(ctx->legs[i].plex);
 	}
 	for (i = 0; i < ctx->nr_legs; i++)
 		alive += vdsplex_plex_counts(ctx->legs[i].plex);
@@ -1549,19 +1562,23 @@ static int vdsplex_msg_pause(struct vdsplex_ctx *ctx, bool pause)
 	struct vdsplex_volume *vol = ctx->vol;
 	unsigned long flags;
 	unsigned int i;
+	bool resync;
 
 	spin_lock_irqsave(&vol->state_lock, flags);
 	vol->paused = pause;
+	/* dirty regions of an unclean shutdown, or stale plexes */
+	resync = vol->unclean;
 	for (i = 0; i < ctx->nr_legs; i++) {
 		enum vdsplex_plex_state s = ctx->legs[i].plex->state;
 
-		if (s == VDSPLEX_PLEX_RECOVERING || s == VDSPLEX_PLEX_STALE) {
-			vol->action = pause ? VDSPLEX_ACTION_FROZEN :
-					      VDSPLEX_ACTION_RECOVER;
-			break;
-		}
+		resync |= s == VDSPLEX_PLEX_RECOVERING ||
+			  s == VDSPLEX_PLEX_STALE;
 	}
-	if (i == ctx->nr_legs && vol->scrub != VDSPLEX_ACTION_IDLE)
+	if (resync)
+		vol->action = pause ? VDSPLEX_ACTION_FROZEN :
+			      vol->unclean ? VDSPLEX_ACTION_RESYNC :
+			      VDSPLEX_ACTION_RECOVER;
+	else if (vol->scrub != VDSPLEX_ACTION_IDLE)
 		vol->action = pause ? VDSPLEX_ACTION_FROZEN : vol->scrub;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 	vdsplex_resync_kick(vol);
@@ -1670,7 +1687,8 @@ static void vdsplex_presuspend(struct dm_target *ti)
 /*
  * Every write has completed: the parked ones went out, so the write-intent
  * log can be cleared and the metadata marked clean (a clean shutdown
- * resyncs nothing: Documentation/dm-vdsplex.rst, "Persistent state").
+ * resyncs nothing: Documentation/dm-vdsplex.rst, "Persistent state"), but
+ * for the dirty regions of an unclean shutdown an in-sync plex still lacks.
  */
 static void vdsplex_postsuspend(struct dm_target *ti)
 {

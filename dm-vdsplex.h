@@ -63,7 +63,8 @@ struct vdsplex_md;
  * enum vdsplex_plex_state - health of one plex, as shown in status.
  * @VDSPLEX_PLEX_NEW: internal: named by a table not yet resumed; its state
  *	is decided at takeover.  Shown as 'S'.
- * @VDSPLEX_PLEX_ALIVE: 'A', alive and in sync.
+ * @VDSPLEX_PLEX_ALIVE: 'A', alive and in sync (but for the dirty regions of
+ *	an unclean shutdown it still lacks: vdsplex_volume.unsynced).
  * @VDSPLEX_PLEX_RECOVERING: 'a', alive and being resynchronised.
  * @VDSPLEX_PLEX_STALE: 'S', out of sync and not being resynchronised.
  * @VDSPLEX_PLEX_DEAD: 'D', failed; comes back only through readd_plex.
@@ -112,9 +113,9 @@ enum vdsplex_sync_action {
  * @identity: stable name given by userspace; protected by vol->lock.
  * @state: health; protected by vol->state_lock.
  * @in_sync: one bit per region, set when the region is in sync; consulted
- *	only while @state is not ALIVE (while DEAD: clear for the regions
- *	written since, which readd_plex resyncs); protected by
- *	vol->state_lock.
+ *	while @state is not ALIVE (while DEAD: clear for the regions written
+ *	since, which readd_plex resyncs), and while ALIVE for the regions of
+ *	vol->unsynced only; protected by vol->state_lock.
  * @added: a target of the running AddPlex operation (vol->op): attached
  *	at run time and not yet in sync, dead or detached; cancel detaches it;
  *	protected by vol->state_lock.
@@ -293,8 +294,16 @@ static inline bool vdsplex_plex_counts(const struct vdsplex_plex *p)
  * @op_canceled: targets of @op detached before they were in sync; as @op.
  * @meta: the metadata device's state (vdsplex-persist.c), NULL in core
  *	mode; set by the first instance's constructor under @lock.
- * @unclean: the stale plexes come from an unclean shutdown: the resync is
- *	a "resync", not a "recover"; protected by @state_lock.
+ * @unclean: @unsynced is not empty: the resync is a "resync", not a
+ *	"recover"; protected by @state_lock.
+ * @unsynced: the regions dirty at an activation after an unclean shutdown
+ *	(or a clean one in the middle of their resync) that some in-sync plex
+ *	still lacks: an ALIVE plex holds such a region only when its in_sync
+ *	bit is set (the source's is; the others' once the resync copied it),
+ *	and their write-intent bits stay on disk until the resync is done
+ *	with them (Documentation/design.rst, "Dirty regions after an unclean
+ *	shutdown"); protected by @state_lock.
+ * @nr_unsynced: the regions set in @unsynced; protected by @state_lock.
  * @held: writes completed by the plexes while a plex state change was not
  *	yet on the metadata device; the event work completes them once it is
  *	(md's MD_SB_CHANGE_PENDING); protected by @state_lock.
@@ -377,6 +386,8 @@ struct vdsplex_volume {
 
 	struct vdsplex_md *meta;
 	bool unclean;
+	unsigned long *unsynced;
+	u64 nr_unsynced;
 	struct bio_list held;
 	unsigned long change_seq;
 	unsigned long committed_seq;
@@ -522,6 +533,7 @@ void __vdsplex_region_missed(struct vdsplex_volume *vol,
 			     struct vdsplex_plex *p, u64 region);
 void vdsplex_plex_io_done(struct vdsplex_plex *plex);
 void __vdsplex_in_sync_all(struct vdsplex_volume *vol, struct vdsplex_plex *p);
+int __vdsplex_unsynced_holder(struct vdsplex_ctx *ctx, u64 region);
 unsigned int __vdsplex_alive_count(struct vdsplex_volume *vol);
 void __vdsplex_plex_fail(struct vdsplex_volume *vol, struct vdsplex_plex *p);
 void __vdsplex_op_target_done(struct vdsplex_volume *vol,

@@ -347,7 +347,9 @@ static void vdsplex_plex_info_fill(struct vdsplex_ctx *ctx, unsigned int i,
 		      (src == (int)i ? VDSPLEX_PLEX_SOURCE : 0) |
 		      (p->added ? VDSPLEX_PLEX_ADDED : 0);
 	info->total_regions = ctx->vol->nr_regions;
-	info->synced_regions = p->state == VDSPLEX_PLEX_ALIVE ?
+	/* an in-sync plex counts the dirty regions it lacks only */
+	info->synced_regions = p->state == VDSPLEX_PLEX_ALIVE &&
+			       !ctx->vol->unclean ?
 			       ctx->vol->nr_regions : p->synced;
 	if (p->state == VDSPLEX_PLEX_DEAD)
 		info->synced_regions = 0;

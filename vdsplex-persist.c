@@ -407,7 +407,10 @@ static bool __vdsplex_md_removing(struct vdsplex_volume *vol)
  * The requested bits move to md->wi_commit; a sweep drops the regions
  * written to since the last sweep or with writes in flight from the
  * candidates, and clears nothing while a plex is being removed or a plex
- * state change is not yet committed (__vdsplex_change());
+ * state change is not yet committed (__vdsplex_change()); neither a sweep
+ * nor a clean commit clears the bit of a region in vol->unsynced (an
+ * in-sync plex lacks it, which nothing else on disk says), and a clean
+ * commit clears none while a plex state change is not committed either;
  * md->wi_image gets what goes to disk.
  *
  * Context: vol->state_lock and md->commit_lock held.
@@ -422,14 +425,21 @@ VISIBLE_IF_KUNIT bool __vdsplex_md_prepare(struct vdsplex_volume *vol,
 	lockdep_assert_held(&vol->state_lock);
 	*cleared = false;
 	bitmap_zero(md->wi_cleared, nr);
-	if (flags & VDSPLEX_COMMIT_CLEAN) {
-		*cleared = !bitmap_empty(md->wi_disk, nr);
-		bitmap_copy(md->wi_cleared, md->wi_disk, nr);
-		bitmap_zero(md->wi_disk, nr);
+	if ((flags & VDSPLEX_COMMIT_CLEAN) &&
+	    vol->change_seq == vol->committed_seq) {
+		/*
+		 * Every bit but those of the dirty regions some in-sync plex
+		 * still lacks; none while a plex state change is not on disk
+		 * (this commit writes the bitmap before the plex table).
+		 */
+		bitmap_andnot(md->wi_cleared, md->wi_disk, vol->unsynced, nr);
+		*cleared = !bitmap_empty(md->wi_cleared, nr);
+		bitmap_and(md->wi_disk, md->wi_disk, vol->unsynced, nr);
 	} else if ((flags & VDSPLEX_COMMIT_SWEEP) && !__vdsplex_md_removing(vol) &&
 		   vol->change_seq == vol->committed_seq) {
 		for_each_set_bit(region, md->wi_disk, nr) {
 			if (test_bit(region, md->wi_touched) ||
+			    test_bit(region, vol->unsynced) ||
 			    !vdsplex_region_idle(vol, region))
 				continue;
 			/* New writes to it park from now on. */
@@ -501,8 +511,10 @@ EXPORT_SYMBOL_IF_KUNIT(__vdsplex_md_done);
  * @vol: the volume.
  * @flags: VDSPLEX_COMMIT_FULL (plex records, superblock, in-sync bitmaps),
  *	VDSPLEX_COMMIT_SWEEP (clear idle write-intent bits), VDSPLEX_COMMIT_CLEAN
- *	(no I/O is in flight: clear every write-intent bit and mark the
- *	superblock clean).  Requested write-intent bits are always written.
+ *	(no I/O is in flight: clear the write-intent bits but those of
+ *	vol->unsynced, none while a plex state change is pending, and mark the
+ *	superblock clean when none is left).  Requested write-intent bits are
+ *	always written.
  *
  * A full commit that succeeds records every plex state change counted
  * before its snapshot (__vdsplex_change()): the writes held for them may
@@ -551,7 +563,9 @@ int vdsplex_md_commit(struct vdsplex_volume *vol, unsigned int flags)
 		md->sb.resync_cursor = vol->checkpoint;
 		md->sb.next_plex_id = vol->next_plex_id;
 		md->sb.nr_plexes = s->nr_plexes;
-		if (flags & VDSPLEX_COMMIT_CLEAN)
+		/* CLEAN only with no write-intent bit left on disk */
+		if ((flags & VDSPLEX_COMMIT_CLEAN) &&
+		    bitmap_empty(md->wi_image, vol->nr_regions))
 			md->sb.flags |= VDSPLEX_MD_CLEAN;
 		else
 			md->sb.flags &= ~VDSPLEX_MD_CLEAN;
@@ -1039,16 +1053,20 @@ static int vdsplex_md_read(struct vdsplex_volume *vol, struct vdsplex_md *md,
 }
 
 /**
- * vdsplex_md_mark_dirty() - after an unclean shutdown: the regions in
+ * vdsplex_md_mark_dirty() - at activation, with write-intent bits on disk
+ * (an unclean shutdown, or a stop during their resync): the regions in
  * @dirty may differ between the plexes.
  * @ctx: the instance whose legs' plexes have their recorded state.
  * @dirty: the write-intent bitmap as found on disk.
  * @src: the table index of the source plex, or -1.
  *
  * Every plex but the source loses the dirty regions (a dead one as regions
- * it missed, for readd_plex): an
- * in-sync plex becomes stale in them only, so reads of them go to the
- * source until the resync ("resync", not "recover") has copied them.
+ * it missed, for readd_plex).  An in-sync plex stays in sync (ALIVE) but
+ * for them: when there is one, they go to vol->unsynced, reads of them go
+ * to the plexes that hold them (the source) until
+ * the resync ("resync", not "recover") has copied them, and writes count on
+ * it as on any in-sync plex (Documentation/design.rst, "Dirty regions after
+ * an unclean shutdown").
  *
  * Context: process, before the instance is active; takes vol->state_lock.
  */
@@ -1058,23 +1076,33 @@ VISIBLE_IF_KUNIT void vdsplex_md_mark_dirty(struct vdsplex_ctx *ctx,
 	struct vdsplex_volume *vol = ctx->vol;
 	u64 nr = vol->nr_regions;
 	unsigned long flags;
+	bool lacking = false;
 	unsigned int i;
 
 	spin_lock_irqsave(&vol->state_lock, flags);
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
 
-		if ((int)i == src || p->state == VDSPLEX_PLEX_NEW)
+		if (p->state == VDSPLEX_PLEX_NEW)
 			continue;
 		if (p->state == VDSPLEX_PLEX_ALIVE) {
-			__vdsplex_in_sync_all(vol, p);
-			p->state = VDSPLEX_PLEX_STALE;
-			vol->unclean = true;
+			bitmap_zero(p->in_sync, nr);
+			bitmap_set(p->in_sync, 0, nr);
+			p->synced = nr;
 		}
-		/* a dead plex: the dirty regions count as missed too */
+		if ((int)i == src)
+			continue;
+		if (p->state == VDSPLEX_PLEX_ALIVE)
+			lacking = true;
+		/* a dead or stale plex: the dirty regions count as missed */
 		bitmap_andnot(p->in_sync, p->in_sync, dirty, nr);
 		p->synced = bitmap_weight(p->in_sync, nr);
 		vol->rescan = true;
+	}
+	if (lacking) {
+		bitmap_or(vol->unsynced, vol->unsynced, dirty, nr);
+		vol->nr_unsynced = bitmap_weight(vol->unsynced, nr);
+		vol->unclean = true;
 	}
 	spin_unlock_irqrestore(&vol->state_lock, flags);
 }
@@ -1172,11 +1200,17 @@ static int vdsplex_md_apply(struct vdsplex_ctx *ctx,
 	if (r)
 		return r;
 	bitmap_copy(vol->discarded, md->disc_disk, vol->nr_regions);
-	if (unclean && !bitmap_empty(md->wi_disk, vol->nr_regions)) {
+	/*
+	 * Bits left on disk are dirty regions, CLEAN or not: a stop in the
+	 * middle of their resync leaves them, and CLEAN unset.
+	 */
+	if (!bitmap_empty(md->wi_disk, vol->nr_regions)) {
 		vdsplex_md_mark_dirty(ctx, md->wi_disk, src);
-		DMINFO("%s: unclean shutdown: %u dirty regions to resync",
+		DMINFO("%s: %u dirty regions to resync (%s)",
 		       dm_device_name(vol->md),
-		       bitmap_weight(md->wi_disk, vol->nr_regions));
+		       bitmap_weight(md->wi_disk, vol->nr_regions),
+		       unclean ? "unclean shutdown, or a stop during their resync" :
+		       "left by a clean stop");
 	}
 	if (nr_added) {
 		/* An AddPlex was running: OPEN_ASYNC finds it again. */

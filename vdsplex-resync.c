@@ -265,6 +265,7 @@ enum vdsplex_next {
 	VDSPLEX_NEXT_SCRUB,	/* as COPY, but the targets are compared */
 	VDSPLEX_NEXT_CHANGED,	/* state changed (finished, failed): raise event */
 	VDSPLEX_NEXT_FLUSH,	/* every region copied: flush the job's targets */
+	VDSPLEX_NEXT_AGAIN,	/* released dirty regions: call again, unlocked */
 };
 
 /* Describe the job's source and targets for @region of the volume. */
@@ -350,18 +351,56 @@ static enum vdsplex_next __vdsplex_scrub_next(struct vdsplex_ctx *ctx,
 }
 
 /*
+ * Does the in-sync plex of leg @i lack @region, a dirty one?  A plex that
+ * remove_plex is taking out counts until it stops taking writes: its
+ * leaving may yet be undone.
+ */
+static bool vdsplex_alive_lacks(const struct vdsplex_ctx *ctx, unsigned int i,
+				u64 region)
+{
+	const struct vdsplex_plex *p = ctx->legs[i].plex;
+
+	return p->state == VDSPLEX_PLEX_ALIVE && !p->removing &&
+	       test_bit(region, ctx->vol->unsynced) &&
+	       !test_bit(region, p->in_sync);
+}
+
+/*
+ * A dirty region of an unclean shutdown that no in-sync plex lacks any
+ * more (copied, or the plexes that lacked it failed or left) leaves
+ * vol->unsynced; its write-intent bit may be swept from now on.
+ */
+static void __vdsplex_unsynced_check(struct vdsplex_ctx *ctx, u64 region)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	unsigned int i;
+
+	lockdep_assert_held(&vol->state_lock);
+	if (!test_bit(region, vol->unsynced))
+		return;
+	for (i = 0; i < ctx->nr_legs; i++)
+		if (vdsplex_alive_lacks(ctx, i, region))
+			return;
+	clear_bit(region, vol->unsynced);
+	if (!--vol->nr_unsynced)
+		vol->unclean = false;
+}
+
+/*
  * Pick the next region to copy and lock it.  Stale plexes become
  * recovering; when every recovering plex has every region, they become
- * in sync.
+ * in sync.  After an unclean shutdown, the dirty regions in-sync plexes
+ * lack are copied to them in the same pass.
  */
 static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 					       struct vdsplex_copy_job *job)
 {
 	struct vdsplex_volume *vol = ctx->vol;
-	u64 region = vol->nr_regions, r;
+	u64 region, r;
 	enum vdsplex_sync_action want;
-	unsigned int i, nr = 0;
-	int src;
+	unsigned int i, nr = 0, released = 0;
+	bool rewound = false;
+	int src, from;
 
 	lockdep_assert_held(&vol->state_lock);
 	for (i = 0; i < ctx->nr_legs; i++) {
@@ -376,8 +415,8 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		    p->state == VDSPLEX_PLEX_RECOVERING)
 			nr++;
 	}
-	if ((!nr || vol->stalled) && vol->scrub == VDSPLEX_ACTION_IDLE) {
-		vol->unclean = false;
+	if ((!(nr || vol->unclean) || vol->stalled) &&
+	    vol->scrub == VDSPLEX_ACTION_IDLE) {
 		if (vol->action == VDSPLEX_ACTION_IDLE)
 			return VDSPLEX_NEXT_IDLE;
 		vol->action = VDSPLEX_ACTION_IDLE;
@@ -390,7 +429,7 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		vol->action = VDSPLEX_ACTION_FROZEN;
 		return VDSPLEX_NEXT_CHANGED;
 	}
-	if (!nr || vol->stalled)
+	if (!(nr || vol->unclean) || vol->stalled)
 		return __vdsplex_scrub_next(ctx, job);
 	src = vdsplex_source_leg(ctx);
 	if (src < 0) {
@@ -409,8 +448,13 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		vol->rescan = false;
 		vol->cursor = 0;
 	}
+again:
 	want = vol->unclean ? VDSPLEX_ACTION_RESYNC : VDSPLEX_ACTION_RECOVER;
 	/* The lowest region at or after the cursor that a target lacks. */
+	region = vol->nr_regions;
+	if (vol->unclean)
+		region = find_next_bit(vol->unsynced, vol->nr_regions,
+				       vol->cursor);
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
 
@@ -419,6 +463,13 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 		r = find_next_zero_bit(p->in_sync, vol->nr_regions,
 				       vol->cursor);
 		region = min(region, r);
+	}
+	/* dirty regions behind the cursor (a pass began past them) */
+	if (region >= vol->nr_regions && vol->unclean && vol->cursor &&
+	    !rewound) {
+		vol->cursor = 0;
+		rewound = true;
+		goto again;
 	}
 	if (vol->action != want) {
 		vol->action = want;
@@ -460,7 +511,6 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 			__vdsplex_op_target_done(vol, p, VDS_S_OK);
 		}
 		vol->action = VDSPLEX_ACTION_IDLE;
-		vol->unclean = false;
 		vol->cursor = 0;
 		vol->checkpoint = 0;
 		vol->synced_regions = vol->nr_regions;
@@ -468,15 +518,29 @@ static enum vdsplex_next __vdsplex_resync_next(struct vdsplex_ctx *ctx,
 	}
 
 	vol->targets_flushed = false;
-	vdsplex_job_region(ctx, job, region, src);
+	/* a dirty region is copied from a plex that holds it */
+	from = src;
+	if (vol->unclean && test_bit(region, vol->unsynced))
+		from = __vdsplex_unsynced_holder(ctx, region);
+	vdsplex_job_region(ctx, job, region, from);
 	for (i = 0; i < ctx->nr_legs; i++) {
 		struct vdsplex_plex *p = ctx->legs[i].plex;
 
-		if (p->state == VDSPLEX_PLEX_RECOVERING && !p->removing &&
+		if (((p->state == VDSPLEX_PLEX_RECOVERING && !p->removing) ||
+		     vdsplex_alive_lacks(ctx, i, region)) &&
 		    !test_bit(region, p->in_sync))
 			vdsplex_job_target(ctx, job, i);
 	}
 	nr = job->nr_targets;
+	if (!nr) {
+		/* the in-sync plexes that lacked it are gone */
+		__vdsplex_unsynced_check(ctx, region);
+		vol->cursor = region + 1;
+		/* a few at a time: the lock is held, interrupts off */
+		if (++released >= 64)
+			return VDSPLEX_NEXT_AGAIN;
+		goto again;
+	}
 	/* A discarded region is discarded on the targets, not copied. */
 	job->discard = test_bit(region, vol->discarded);
 	for (i = 0; job->discard && i < nr; i++)
@@ -713,6 +777,7 @@ static bool vdsplex_copy_finish(struct vdsplex_ctx *ctx,
 				copied = true;
 			}
 		}
+		__vdsplex_unsynced_check(ctx, job->region);
 		vol->cursor = job->region + 1;
 		vol->synced_regions = vol->cursor;
 		if (copied && job->discard)
@@ -983,6 +1048,10 @@ static int vdsplex_resync_thread(void *data)
 		}
 		if (next == VDSPLEX_NEXT_FLUSH) {
 			vdsplex_flush_targets(ctx, job);
+			continue;
+		}
+		if (next == VDSPLEX_NEXT_AGAIN) {
+			cond_resched();
 			continue;
 		}
 		if (next == VDSPLEX_NEXT_IDLE) {

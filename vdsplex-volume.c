@@ -18,6 +18,8 @@
 #include "dm-vdsplex.h"
 #include "async/vdsplex-async.h"
 
+#define DM_MSG_PREFIX "vdsplex"
+
 static LIST_HEAD(vdsplex_registry);
 static DEFINE_MUTEX(vdsplex_registry_lock);
 struct workqueue_struct *vdsplex_wq;
@@ -131,7 +133,8 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_policy_parse);
  * @i: leg index.
  * @region: the region read.
  *
- * An in-sync plex serves every region; a plex being (or waiting to be)
+ * An in-sync plex serves every region but the dirty regions of an unclean
+ * shutdown it still lacks (vol->unsynced); a plex being (or waiting to be)
  * resynchronised serves only the regions already copied; a dead plex none.
  *
  * Context: vol->state_lock held (or a KUnit fixture nobody else sees).
@@ -146,7 +149,10 @@ bool vdsplex_leg_can_read(const struct vdsplex_ctx *ctx, unsigned int i,
 		return false;
 	switch (p->state) {
 	case VDSPLEX_PLEX_ALIVE:
-		return true;
+		/* a dirty region of an unclean shutdown: only where copied */
+		return region >= ctx->vol->nr_regions ||
+		       !test_bit(region, ctx->vol->unsynced) ||
+		       test_bit(region, p->in_sync);
 	case VDSPLEX_PLEX_RECOVERING:
 	case VDSPLEX_PLEX_STALE:
 		return p->in_sync && region < ctx->vol->nr_regions &&
@@ -209,7 +215,9 @@ int vdsplex_choose_read_leg(const struct vdsplex_ctx *ctx, u64 region,
 
 	if (ctx->read_policy == VDSPLEX_READ_PRIMARY) {
 		src = vdsplex_source_leg(ctx);
-		if (src >= 0 && !ctx->legs[src].write_mostly)
+		/* it may lack a dirty region of an unclean shutdown */
+		if (src >= 0 && !ctx->legs[src].write_mostly &&
+		    vdsplex_leg_can_read(ctx, src, region))
 			return src;
 		rr = 0;
 	}
@@ -384,20 +392,72 @@ unsigned int __vdsplex_alive_count(struct vdsplex_volume *vol)
 EXPORT_SYMBOL_IF_KUNIT(__vdsplex_alive_count);
 
 /**
- * __vdsplex_in_sync_all() - every region of @p in sync, as its per-region
- * tracking starts (an in-sync plex that goes stale in some regions, or dies).
+ * __vdsplex_in_sync_all() - every region of an in-sync plex @p in sync, as
+ * its per-region tracking starts (it goes stale in some regions, or dies),
+ * but the dirty regions of an unclean shutdown it still lacks.
  * @vol: the volume.
- * @p: the plex.
+ * @p: the plex, ALIVE.
  *
  * Context: vol->state_lock held.
  */
 void __vdsplex_in_sync_all(struct vdsplex_volume *vol, struct vdsplex_plex *p)
 {
+	u64 nr = vol->nr_regions;
+
 	lockdep_assert_held(&vol->state_lock);
-	bitmap_zero(p->in_sync, vol->nr_regions);
-	bitmap_set(p->in_sync, 0, vol->nr_regions);
-	p->synced = vol->nr_regions;
+	/* the complement of its holes: unsynced regions it lacks */
+	bitmap_andnot(p->in_sync, vol->unsynced, p->in_sync, nr);
+	bitmap_complement(p->in_sync, p->in_sync, nr);
+	if (nr % BITS_PER_LONG)	/* the bits past the last region stay 0 */
+		p->in_sync[nr / BITS_PER_LONG] &= BITMAP_LAST_WORD_MASK(nr);
+	p->synced = bitmap_weight(p->in_sync, nr);
 }
+
+/**
+ * __vdsplex_unsynced_holder() - the in-sync plex that holds a dirty region
+ * of an unclean shutdown.
+ * @ctx: the active instance.
+ * @region: a region of vol->unsynced.
+ *
+ * The source when it holds it, else another in-sync plex that does, else
+ * any plex that still takes writes and holds it (a holder gone stale in
+ * another region).  When none does (the plex that held it failed or left),
+ * the source takes it over as it is: every write since the activation
+ * reached it, and what it holds of the writes cut short by the crash is as
+ * good as what the failed plex held (md's resync has no other choice
+ * either).
+ *
+ * Context: vol->state_lock held.
+ * Return: the leg index, or -1 when no plex is in sync.
+ */
+int __vdsplex_unsynced_holder(struct vdsplex_ctx *ctx, u64 region)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	int src = vdsplex_source_leg(ctx);
+	unsigned int i, pass;
+
+	lockdep_assert_held(&vol->state_lock);
+	if (src < 0 || test_bit(region, ctx->legs[src].plex->in_sync))
+		return src;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < ctx->nr_legs; i++) {
+			struct vdsplex_plex *p = ctx->legs[i].plex;
+			bool ok = pass ? (p->state == VDSPLEX_PLEX_RECOVERING ||
+					  p->state == VDSPLEX_PLEX_STALE) &&
+					 !p->removing :
+					 vdsplex_plex_counts(p);
+
+			if (ok && test_bit(region, p->in_sync))
+				return i;
+		}
+	}
+	set_bit(region, ctx->legs[src].plex->in_sync);
+	ctx->legs[src].plex->synced++;
+	DMWARN_LIMIT("%s: dirty region %llu: its holder is gone; plex %llu holds it now",
+		     dm_device_name(vol->md), region, ctx->legs[src].plex->id);
+	return src;
+}
+EXPORT_SYMBOL_IF_KUNIT(__vdsplex_unsynced_holder);
 
 /**
  * __vdsplex_plex_fail() - mark a plex dead.
@@ -533,7 +593,7 @@ static void vdsplex_retry_work(struct work_struct *work)
 
 /**
  * __vdsplex_region_stale() - @region of plex @p no longer holds current
- * data (a read error): the resync copies it from the source.
+ * data (a read error): the resync copies it from a plex that holds it.
  * @vol: the volume.
  * @p: the plex.
  * @region: the region.
@@ -549,6 +609,13 @@ void __vdsplex_region_stale(struct vdsplex_volume *vol, struct vdsplex_plex *p,
 	if (p->state == VDSPLEX_PLEX_ALIVE) {
 		__vdsplex_in_sync_all(vol, p);
 		p->state = VDSPLEX_PLEX_STALE;
+		/*
+		 * With dirty regions left, another plex may now take one over
+		 * and a sweep clear its bit: the plex table must say stale
+		 * first.
+		 */
+		if (vol->unclean)
+			__vdsplex_change(vol);
 	} else if (p->state != VDSPLEX_PLEX_STALE &&
 		   p->state != VDSPLEX_PLEX_RECOVERING) {
 		return;
@@ -653,9 +720,12 @@ VISIBLE_IF_KUNIT struct vdsplex_volume *vdsplex_volume_alloc(sector_t len,
 				  sizeof(unsigned long), GFP_KERNEL);
 	vol->discarding = kvcalloc(BITS_TO_LONGS(vol->nr_regions),
 				   sizeof(unsigned long), GFP_KERNEL);
-	if (!vol->discarded || !vol->discarding) {
+	vol->unsynced = kvcalloc(BITS_TO_LONGS(vol->nr_regions),
+				 sizeof(unsigned long), GFP_KERNEL);
+	if (!vol->discarded || !vol->discarding || !vol->unsynced) {
 		kvfree(vol->discarded);
 		kvfree(vol->discarding);
+		kvfree(vol->unsynced);
 		kfree(vol);
 		return NULL;
 	}
@@ -699,6 +769,7 @@ VISIBLE_IF_KUNIT void vdsplex_volume_free(struct vdsplex_volume *vol)
 	vfree(vol->scrub_buf);
 	kvfree(vol->discarded);
 	kvfree(vol->discarding);
+	kvfree(vol->unsynced);
 	kfree(vol);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_volume_free);

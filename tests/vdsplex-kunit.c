@@ -2266,8 +2266,9 @@ static void vdsplex_test_md_fill_block(struct kunit *test)
 }
 
 /*
- * After an unclean shutdown every plex but the source and the dead ones
- * loses the dirty regions, and reads of them go to the source only.
+ * After an unclean shutdown every plex but the source loses the dirty
+ * regions, and reads of them go to the source only; an in-sync plex stays
+ * in sync (it counts for writes) but for them.
  */
 static void vdsplex_test_md_mark_dirty(struct kunit *test)
 {
@@ -2290,9 +2291,13 @@ static void vdsplex_test_md_mark_dirty(struct kunit *test)
 	vdsplex_md_mark_dirty(f->ctx, dirty, 0);
 
 	KUNIT_EXPECT_EQ(test, f->ctx->legs[0].plex->state, VDSPLEX_PLEX_ALIVE);
-	KUNIT_EXPECT_EQ(test, f->ctx->legs[1].plex->state, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[1].plex->state, VDSPLEX_PLEX_ALIVE);
+	KUNIT_EXPECT_TRUE(test, vdsplex_plex_counts(f->ctx->legs[1].plex));
 	KUNIT_EXPECT_EQ(test, f->ctx->legs[3].plex->state, VDSPLEX_PLEX_DEAD);
 	KUNIT_EXPECT_TRUE(test, vol->unclean);
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(vol->unsynced, dirty, vol->nr_regions));
+	KUNIT_EXPECT_FALSE(test, vdsplex_leg_can_read(f->ctx, 1, 5));
+	KUNIT_EXPECT_TRUE(test, vdsplex_leg_can_read(f->ctx, 1, 4));
 	KUNIT_EXPECT_EQ(test, f->ctx->legs[1].plex->synced, vol->nr_regions - 2);
 	KUNIT_EXPECT_EQ(test, rec->synced, 9);
 	KUNIT_EXPECT_FALSE(test, test_bit(5, rec->in_sync));
@@ -2310,6 +2315,90 @@ static void vdsplex_test_md_mark_dirty(struct kunit *test)
 		if (vdsplex_choose_read_leg(f->ctx, 4, rr) != 0)
 			break;
 	KUNIT_EXPECT_LT(test, rr, 8);
+}
+
+/*
+ * The dirty regions of an unclean shutdown stay dirty on disk until every
+ * in-sync plex has them: no sweep and no clean stop clears their bits.
+ * When the plex they are copied from fails, another in-sync plex holds
+ * them (reads are served); a plex that goes stale or dies keeps lacking
+ * them.
+ */
+static void vdsplex_test_unsynced(struct kunit *test)
+{
+	struct fixture *f = fixture_make(test, 3, VDSPLEX_PLEX_ALIVE);
+	struct vdsplex_md *md = md_fixture(test, f);
+	struct vdsplex_volume *vol = f->vol;
+	struct vdsplex_plex *p1 = f->ctx->legs[1].plex;
+	struct vdsplex_plex *p2 = f->ctx->legs[2].plex;
+	struct bio_list ready = BIO_EMPTY_LIST;
+	unsigned long *dirty = kunit_kcalloc(test, BITS_TO_LONGS(vol->nr_regions),
+					     sizeof(long), GFP_KERNEL);
+	unsigned long flags;
+	unsigned int rr;
+	bool cleared;
+
+	KUNIT_ASSERT_NOT_NULL(test, dirty);
+	set_bit(5, dirty);
+	set_bit(9, dirty);
+	bitmap_copy(md->wi_disk, dirty, vol->nr_regions);
+	vdsplex_md_mark_dirty(f->ctx, dirty, 0);
+	KUNIT_EXPECT_EQ(test, p1->state, VDSPLEX_PLEX_ALIVE);
+	KUNIT_EXPECT_EQ(test, p2->state, VDSPLEX_PLEX_ALIVE);
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	/* a sweep clears an idle, untouched region: not these */
+	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
+	__vdsplex_md_done(vol, true, &ready);
+	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_SWEEP, &cleared);
+	KUNIT_EXPECT_FALSE(test, cleared);
+	KUNIT_EXPECT_TRUE(test, test_bit(5, md->wi_image));
+	KUNIT_EXPECT_TRUE(test, test_bit(9, md->wi_image));
+	__vdsplex_md_done(vol, true, &ready);
+	/* nor does a clean stop */
+	__vdsplex_md_prepare(vol, VDSPLEX_COMMIT_FULL | VDSPLEX_COMMIT_CLEAN,
+			     &cleared);
+	KUNIT_EXPECT_TRUE(test, test_bit(5, md->wi_disk));
+	KUNIT_EXPECT_TRUE(test, test_bit(9, md->wi_image));
+	__vdsplex_md_done(vol, true, &ready);
+
+	/*
+	 * The source goes stale in region 20 (a read error): it still holds
+	 * 5 and 9 and stays their holder, for the resync and for primary
+	 * reads, though plex 1 is the source now.
+	 */
+	__vdsplex_region_stale(vol, f->ctx->legs[0].plex, 20);
+	KUNIT_EXPECT_EQ(test, f->ctx->legs[0].plex->state, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_EQ(test, vdsplex_source_leg(f->ctx), 1);
+	KUNIT_EXPECT_EQ(test, __vdsplex_unsynced_holder(f->ctx, 5), 0);
+	KUNIT_EXPECT_FALSE(test, test_bit(5, p1->in_sync));
+	f->ctx->read_policy = VDSPLEX_READ_PRIMARY;
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 5, 0), 0);
+	KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 4, 0), 1);
+	f->ctx->read_policy = VDSPLEX_READ_ROUND_ROBIN;
+
+	/* it fails: plex 1, the source, takes region 5 over */
+	__vdsplex_plex_fail(vol, f->ctx->legs[0].plex);
+	KUNIT_EXPECT_LT(test, vdsplex_choose_read_leg(f->ctx, 5, 0), 0);
+	KUNIT_EXPECT_EQ(test, __vdsplex_unsynced_holder(f->ctx, 5), 1);
+	for (rr = 0; rr < 8; rr++)
+		KUNIT_EXPECT_EQ(test, vdsplex_choose_read_leg(f->ctx, 5, rr), 1);
+	/* plex 2 still lacks it: still dirty */
+	KUNIT_EXPECT_TRUE(test, test_bit(5, vol->unsynced));
+	KUNIT_EXPECT_FALSE(test, vdsplex_leg_can_read(f->ctx, 2, 5));
+	/* a read error makes plex 2 stale in region 20; 5 and 9 it lacks */
+	__vdsplex_region_stale(vol, p2, 20);
+	KUNIT_EXPECT_EQ(test, p2->state, VDSPLEX_PLEX_STALE);
+	KUNIT_EXPECT_FALSE(test, test_bit(5, p2->in_sync));
+	KUNIT_EXPECT_FALSE(test, test_bit(9, p2->in_sync));
+	KUNIT_EXPECT_FALSE(test, test_bit(20, p2->in_sync));
+	KUNIT_EXPECT_TRUE(test, test_bit(21, p2->in_sync));
+	KUNIT_EXPECT_EQ(test, p2->synced, vol->nr_regions - 3);
+	/* the bits past the last region stay clear */
+	if (vol->nr_regions % BITS_PER_LONG)
+		KUNIT_EXPECT_EQ(test, p2->in_sync[vol->nr_regions / BITS_PER_LONG] &
+				~BITMAP_LAST_WORD_MASK(vol->nr_regions), 0UL);
+	spin_unlock_irqrestore(&vol->state_lock, flags);
 }
 
 /* A dead plex counts the regions written while it is dead, once each. */
@@ -2350,6 +2439,7 @@ static struct kunit_case vdsplex_persist_test_cases[] = {
 	KUNIT_CASE(vdsplex_test_wi_discard),
 	KUNIT_CASE(vdsplex_test_md_fill_block),
 	KUNIT_CASE(vdsplex_test_md_mark_dirty),
+	KUNIT_CASE(vdsplex_test_unsynced),
 	{}
 };
 

@@ -48,6 +48,19 @@ done
 dd if=/dev/urandom of=/dev/mapper/l1 bs=4k seek=$((17 * 256)) count=1 oflag=direct conv=notrunc status=none
 expect_eq "$(dirty_bits)" "5 17 40 " "write-intent log right after the writes"
 
+# swap DEV TARGET: dm-linear l<DEV> over /dev/ram<DEV> becomes TARGET
+# (error, or linear again)
+swap() {
+	local s=$(blockdev --getsz /dev/ram$1)
+	dmsetup suspend l$1
+	if [ "$2" = error ]; then
+		dmsetup load l$1 --table "0 $s error"
+	else
+		dmsetup load l$1 --table "0 $s linear /dev/ram$1 0"
+	fi
+	dmsetup resume l$1
+}
+
 # The power cut.
 dmsetup suspend l0 l1 l2
 for i in 0 1 2; do
@@ -70,10 +83,11 @@ done
 # Reassembly: "resync" of the dirty regions only, from the source; at
 # 1 KiB/s the torn region is not copied yet while it is read.
 dmsetup create v --table "$T 2 resync_rate 1"
-dmesg | tail -n 5 | grep -q "unclean shutdown: 3 dirty regions to resync" ||
+dmesg | tail -n 5 | grep -q "3 dirty regions to resync (unclean shutdown" ||
 	fail "kernel log lacks the unclean-shutdown line (dirty at the cut: $dirty)"
 for t in $(seq 10); do [ "$(status_field v 4)" = resync ] && break; sleep 1; done
-expect_eq "$(status_field v 4) $(health v)" "resync Aa" "action and health while resyncing"
+# plex 1 stays in sync but for the dirty regions
+expect_eq "$(status_field v 4) $(health v)" "resync AA" "action and health while resyncing"
 for t in 1 2 3 4 5 6 7 8; do
 	dd if=/dev/mapper/v of=/tmp/back bs=4k skip=$((17 * 256)) count=1 iflag=direct status=none
 	cmp /tmp/back /tmp/r17 || fail "read $t of the dirty region 17 was not served by the source"
@@ -91,3 +105,65 @@ plexes_equal $len /dev/mapper/l0:0 /dev/mapper/l1:0
 dmsetup remove v
 dmsetup create v --table "$T"
 expect_eq "$(status_field v 8) $(status_field v 4) $(health v)" "0 idle AA" "after a clean stop"
+
+# A second cut, then the source fails before the dirty regions are copied
+# (Documentation/dm-vdsplex.rst, "After an unclean shutdown"): plex 1 was
+# in sync in every other region and stays so, so writes go on and it holds
+# the dirty regions from then on.
+for r in 5 17 40; do
+	dd if=/dev/urandom of=/tmp/s$r bs=4k count=1 status=none
+	dd if=/tmp/s$r of=/dev/mapper/v bs=4k seek=$((r * 256)) count=1 oflag=direct conv=notrunc status=none
+done
+dmsetup suspend l0 l1 l2
+for i in 0 1 2; do
+	dmsetup load l$i --table "0 $(blockdev --getsz /dev/ram$i) error"
+done
+dmsetup resume l0 l1 l2
+dmsetup remove v
+for i in 0 1 2; do swap $i linear; done
+dmsetup create v --table "$T 2 resync_rate 1"
+# a clean stop in the middle of their resync keeps those not copied yet
+# on disk (at 1 KiB/s, the first region is copied at once, the next ones
+# wait)
+for t in $(seq 10); do [ "$(status_field v 4)" = resync ] && break; sleep 1; done
+dmsetup remove v
+left=$(dirty_bits)
+case "$left" in
+"17 40 " | "40 " | "5 17 40 ") ;;
+*) fail "a clean stop in the middle of the resync left the dirty regions '$left' (5, 17, 40 were dirty)" ;;
+esac
+dmsetup create v --table "$T 2 resync_rate 1"
+dmesg | tail -n 5 | grep -q "$(echo $left | wc -w) dirty regions to resync (unclean shutdown, or a stop during their resync)" ||
+	fail "the activation after the clean stop did not take the dirty regions '$left': $(dmesg | tail -n 3)"
+for t in $(seq 10); do [ "$(status_field v 4)" = resync ] && break; sleep 1; done
+expect_eq "$(status_field v 4) $(health v)" "resync AA" "action and health after the clean stop"
+swap 0 error
+dd if=/dev/urandom of=/tmp/w17 bs=4k count=1 status=none
+dd if=/tmp/w17 of=/dev/mapper/v bs=4k seek=$((17 * 256)) count=1 oflag=direct conv=notrunc status=none ||
+	fail "a write to a dirty region failed once the source failed (health $(health v))"
+dd if=/dev/urandom of=/dev/mapper/v bs=4k seek=$((30 * 256)) count=1 oflag=direct conv=notrunc status=none ||
+	fail "a write to a clean region failed once the source failed (health $(health v))"
+expect_eq "$(health v)" DA "health after the source failed"
+dd if=/dev/mapper/v of=/tmp/back bs=4k skip=$((17 * 256)) count=1 iflag=direct status=none ||
+	fail "the dirty region 17 is unreadable once the source failed"
+cmp /tmp/back /tmp/w17 || fail "the write to region 17 since the source failed is lost"
+for r in 5 40; do
+	dd if=/dev/mapper/v of=/tmp/back bs=4k skip=$((r * 256)) count=1 iflag=direct status=none ||
+		fail "the dirty region $r is unreadable once the source failed"
+	cmp /tmp/back /tmp/s$r || fail "acknowledged write to region $r lost"
+done
+dmsetup message v 0 resync_rate 0
+wait_idle v
+expect_eq "$(status_field v 4) $(health v)" "idle DA" "once plex 1 holds the dirty regions"
+# and their write-intent bits go with the next sweeps
+for t in $(seq 40); do
+	[ -z "$(dirty_bits)" ] && break
+	sleep 1
+done
+expect_eq "$(dirty_bits)" "" "write-intent log once the dirty regions are held"
+swap 0 linear
+dmsetup message v 0 readd_plex 0
+wait_idle v
+expect_eq "$(health v)" AA "health after readd_plex"
+plexes_equal $len /dev/mapper/l0:0 /dev/mapper/l1:0
+dmsetup remove v
