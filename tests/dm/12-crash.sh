@@ -1,4 +1,6 @@
 # smoke: no
+# kernels: stock-6.12
+# long-kernels: debug
 # Crash recovery without a reboot (Documentation/dm-vdsplex.rst, "Persistent
 # state", after an unclean shutdown): the plexes and the metadata sit on
 # dm-linear devices that are swapped to dm "error" at once, so the disks stop
