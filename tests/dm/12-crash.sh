@@ -82,14 +82,20 @@ for i in 0 1 2; do
 	dmsetup resume l$i
 done
 
+# crawl LINE WHAT: reassemble with the resync at 1 KiB/s; the kernel log
+# says LINE, the resync runs, and plex 1 stays in sync but for the dirty
+# regions.
+crawl() {
+	dmsetup create v --table "$T 2 resync_rate 1"
+	dmesg | tail -n 5 | grep -q "$1" ||
+		fail "$2: the kernel log lacks '$1': $(dmesg | tail -n 3)"
+	for t in $(seq 10); do [ "$(status_field v 4)" = resync ] && break; sleep 1; done
+	expect_eq "$(status_field v 4) $(health v)" "resync AA" "action and health while resyncing ($2)"
+}
+
 # Reassembly: "resync" of the dirty regions only, from the source; at
 # 1 KiB/s the torn region is not copied yet while it is read.
-dmsetup create v --table "$T 2 resync_rate 1"
-dmesg | tail -n 5 | grep -q "3 dirty regions to resync (unclean shutdown" ||
-	fail "kernel log lacks the unclean-shutdown line (dirty at the cut: $dirty)"
-for t in $(seq 10); do [ "$(status_field v 4)" = resync ] && break; sleep 1; done
-# plex 1 stays in sync but for the dirty regions
-expect_eq "$(status_field v 4) $(health v)" "resync AA" "action and health while resyncing"
+crawl "3 dirty regions to resync (unclean shutdown" "after the cut (dirty then: $dirty)"
 for t in 1 2 3 4 5 6 7 8; do
 	dd if=/dev/mapper/v of=/tmp/back bs=4k skip=$((17 * 256)) count=1 iflag=direct status=none
 	cmp /tmp/back /tmp/r17 || fail "read $t of the dirty region 17 was not served by the source"
@@ -134,11 +140,8 @@ case "$left" in
 "17 40 " | "40 " | "5 17 40 ") ;;
 *) fail "a clean stop in the middle of the resync left the dirty regions '$left' (5, 17, 40 were dirty)" ;;
 esac
-dmsetup create v --table "$T 2 resync_rate 1"
-dmesg | tail -n 5 | grep -q "$(echo $left | wc -w) dirty regions to resync (unclean shutdown, or a stop during their resync)" ||
-	fail "the activation after the clean stop did not take the dirty regions '$left': $(dmesg | tail -n 3)"
-for t in $(seq 10); do [ "$(status_field v 4)" = resync ] && break; sleep 1; done
-expect_eq "$(status_field v 4) $(health v)" "resync AA" "action and health after the clean stop"
+crawl "$(echo $left | wc -w) dirty regions to resync (unclean shutdown, or a stop during their resync)" \
+	"after the clean stop, with the dirty regions '$left' left"
 swap 0 error
 dd if=/dev/urandom of=/tmp/w17 bs=4k count=1 status=none
 dd if=/tmp/w17 of=/dev/mapper/v bs=4k seek=$((17 * 256)) count=1 oflag=direct conv=notrunc status=none ||
