@@ -596,6 +596,26 @@ void vdsplex_resync_stop(struct vdsplex_volume *vol);
 void vdsplex_resync_kick(struct vdsplex_volume *vol);
 void vdsplex_checkpoint(struct vdsplex_volume *vol);
 
+/**
+ * enum vdsplex_next - what the resync thread does next
+ * (__vdsplex_resync_next()).
+ * @VDSPLEX_NEXT_IDLE: nothing to do, or paused.
+ * @VDSPLEX_NEXT_COPY: a region is locked and described in the job.
+ * @VDSPLEX_NEXT_SCRUB: as COPY, but the targets are compared.
+ * @VDSPLEX_NEXT_CHANGED: the state changed (started, finished, failed):
+ *	checkpoint and raise an event.
+ * @VDSPLEX_NEXT_FLUSH: every region copied: flush the job's targets.
+ * @VDSPLEX_NEXT_AGAIN: dirty regions released: call again, unlocked.
+ */
+enum vdsplex_next {
+	VDSPLEX_NEXT_IDLE,
+	VDSPLEX_NEXT_COPY,
+	VDSPLEX_NEXT_SCRUB,
+	VDSPLEX_NEXT_CHANGED,
+	VDSPLEX_NEXT_FLUSH,
+	VDSPLEX_NEXT_AGAIN,
+};
+
 /* dm-vdsplex.c */
 void vdsplex_retry_reads(struct vdsplex_volume *vol);
 void vdsplex_retry_zeroes(struct vdsplex_volume *vol);
@@ -651,6 +671,12 @@ bool __vdsplex_source_read_error(struct vdsplex_ctx *ctx,
 				 struct vdsplex_plex *source,
 				 struct vdsplex_plex *const *targets,
 				 unsigned int nr_targets, u64 region);
+int vdsplex_resync_next_kunit(struct vdsplex_ctx *ctx, u64 *region,
+			      struct vdsplex_plex **source,
+			      unsigned long *targets);
+void vdsplex_resync_done_kunit(struct vdsplex_ctx *ctx,
+			       struct bio_list *deferred);
+void vdsplex_resync_free_kunit(struct vdsplex_volume *vol);
 #endif
 
 #endif /* DM_VDSPLEX_H */

@@ -259,15 +259,6 @@ struct vdsplex_copy_job {
 	struct dm_io_client *io_client;
 };
 
-enum vdsplex_next {
-	VDSPLEX_NEXT_IDLE,	/* nothing to do, or paused */
-	VDSPLEX_NEXT_COPY,	/* a region is locked and described in the job */
-	VDSPLEX_NEXT_SCRUB,	/* as COPY, but the targets are compared */
-	VDSPLEX_NEXT_CHANGED,	/* state changed (finished, failed): raise event */
-	VDSPLEX_NEXT_FLUSH,	/* every region copied: flush the job's targets */
-	VDSPLEX_NEXT_AGAIN,	/* released dirty regions: call again, unlocked */
-};
-
 /* Describe the job's source and targets for @region of the volume. */
 static void vdsplex_job_region(struct vdsplex_ctx *ctx,
 			       struct vdsplex_copy_job *job, u64 region,
@@ -1164,6 +1155,89 @@ static void vdsplex_job_free(struct vdsplex_volume *vol)
 	kfree(vol->resync_job);
 	vol->resync_job = NULL;
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * vdsplex_resync_next_kunit() - the resync thread's next decision, without
+ * its I/O (KUnit's crash model).
+ * @ctx: the active instance.
+ * @region: set to the region to copy (VDSPLEX_NEXT_COPY).
+ * @source: set to the plex it is copied from.
+ * @targets: set to a mask of the legs it is copied to.
+ *
+ * A VDSPLEX_NEXT_FLUSH is carried out as a flush of the targets that
+ * succeeded.  The job lives in vol->resync_job, allocated at the first call;
+ * vdsplex_resync_free_kunit() frees it.
+ *
+ * Context: process; takes vol->state_lock.
+ * Return: an enum vdsplex_next; -ENOMEM without memory for the job.
+ */
+VISIBLE_IF_KUNIT int vdsplex_resync_next_kunit(struct vdsplex_ctx *ctx,
+					       u64 *region,
+					       struct vdsplex_plex **source,
+					       unsigned long *targets)
+{
+	struct vdsplex_volume *vol = ctx->vol;
+	struct vdsplex_copy_job *job;
+	enum vdsplex_next next;
+	unsigned long flags;
+	unsigned int i, k;
+
+	if (!vol->resync_job)
+		vol->resync_job = kzalloc(sizeof(*vol->resync_job), GFP_KERNEL);
+	job = vol->resync_job;
+	if (!job)
+		return -ENOMEM;
+	*targets = 0;
+	spin_lock_irqsave(&vol->state_lock, flags);
+	next = __vdsplex_resync_next(ctx, job);
+	if (next == VDSPLEX_NEXT_COPY) {
+		*region = job->region;
+		*source = job->source;
+		for (k = 0; k < job->nr_targets; k++)
+			for (i = 0; i < ctx->nr_legs; i++)
+				if (ctx->legs[i].plex == job->target[k])
+					__set_bit(i, targets);
+	}
+	if (next == VDSPLEX_NEXT_FLUSH)
+		vol->targets_flushed = true;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+	if (next == VDSPLEX_NEXT_FLUSH) {
+		for (k = 0; k < job->nr_targets; k++)
+			vdsplex_plex_io_done(job->target[k]);
+		job->nr_targets = 0;
+	}
+	return next;
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_resync_next_kunit);
+
+/**
+ * vdsplex_resync_done_kunit() - the copy vdsplex_resync_next_kunit() asked
+ * for reached every target: record it as the thread does.
+ * @ctx: the active instance.
+ * @deferred: gets the writes parked on the region meanwhile.
+ *
+ * Context: process; takes md->sync_lock and vol->state_lock.
+ */
+VISIBLE_IF_KUNIT void vdsplex_resync_done_kunit(struct vdsplex_ctx *ctx,
+						struct bio_list *deferred)
+{
+	vdsplex_copy_finish(ctx, ctx->vol->resync_job, false, 0, deferred);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_resync_done_kunit);
+
+/**
+ * vdsplex_resync_free_kunit() - free the job of vdsplex_resync_next_kunit().
+ * @vol: the volume.
+ *
+ * Context: process; no copy in progress.
+ */
+VISIBLE_IF_KUNIT void vdsplex_resync_free_kunit(struct vdsplex_volume *vol)
+{
+	vdsplex_job_free(vol);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_resync_free_kunit);
+#endif
 
 static int __vdsplex_resync_start(struct vdsplex_ctx *ctx)
 {

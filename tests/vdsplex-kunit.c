@@ -2430,6 +2430,484 @@ static void vdsplex_test_dead_missed(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vdsplex_leg_can_read(f->ctx, 0, 10));
 }
 
+/* ------------------------------------------------------------ crash model */
+
+/*
+ * The persisted state over random crash points (Documentation/design.rst,
+ * "The invariant").  The model drives the volume's own state machine --
+ * write admission and the write-intent log (vdsplex_md_write_admit(),
+ * __vdsplex_md_prepare(), __vdsplex_md_done()), the region lock, the
+ * resync's choices (__vdsplex_resync_next(), through
+ * vdsplex_resync_next_kunit()), the activation (vdsplex_md_mark_dirty())
+ * and the read path's choice (vdsplex_leg_can_read()) -- and plays the
+ * devices: each plex's media holds a version per region, a write lands on
+ * its plexes one at a time, a commit writes its blocks one at a time in the
+ * order vdsplex_md_commit() does (the bitmaps of one that clears bits
+ * before its write-intent block, any order otherwise; the plex table last),
+ * and writes, copies and other commits' work run between those steps.  A
+ * crash may come between any two steps; the next activation is built from
+ * what reached the "disk" only, as vdsplex_md_apply() builds it, and runs
+ * on, crash after crash.
+ *
+ * Checked after every crash: the source the activation picks holds every
+ * acknowledged write, and every region in which another plex differs from
+ * it is dirty on disk or, for a plex recorded not alive, out of sync in its
+ * on-disk bitmap.  Checked at every step: every plex the read path may
+ * choose for a region with no write in flight holds its last acknowledged
+ * write.
+ */
+#define CM_PLEXES	3
+#define CM_NR		(FIX_LEN / FIX_REGION)
+#define CM_HOT		12	/* the regions written: contention on few */
+#define CM_WRITES	6	/* writes in flight at most */
+#define CM_STEPS	20000
+#define CM_CRASH	3	/* per mille of the steps */
+
+enum cm_wstate { CM_FREE, CM_PARKED, CM_FLIGHT };
+
+struct cm_write {
+	enum cm_wstate st;
+	struct bio *bio;	/* bi_private: this write */
+	u64 region;
+	u32 ver;
+	unsigned long todo;	/* the legs it has yet to land on */
+	u8 epoch;
+};
+
+enum cm_rstate { CM_R_NEXT, CM_R_DRAIN, CM_R_COPY, CM_R_RECORD, CM_R_CHECKPOINT };
+
+struct cm {
+	struct kunit *test;
+	struct fixture *f;
+	u64 rnd;
+	unsigned int crashes, step;
+	/* the plexes' media, and what the volume acknowledged */
+	u32 data[CM_PLEXES][CM_NR];
+	u32 acked[CM_NR];
+	u32 ver;
+	struct cm_write w[CM_WRITES];
+	/* the metadata device */
+	unsigned long d_wi[BITS_TO_LONGS(CM_NR)];
+	unsigned long d_in_sync[CM_PLEXES][BITS_TO_LONGS(CM_NR)];
+	enum vdsplex_plex_state d_state[CM_PLEXES];
+	u64 d_cursor;
+	/* the commit in progress: blocks left to write (bit CM_PLEXES: wi) */
+	bool c_on, c_full, c_bits, c_bitmaps_first, resuming;
+	unsigned long c_blocks;
+	bool c_header;
+	enum vdsplex_plex_state c_state[CM_PLEXES];
+	unsigned long c_seq;
+	u64 c_cursor;
+	/* the resync thread */
+	enum cm_rstate r;
+	bool r_committing;
+	u64 r_region;
+	unsigned int r_source;
+	unsigned long r_todo;
+	u32 r_ver;
+};
+
+static u32 cm_rand(struct cm *m, u32 n)
+{
+	m->rnd ^= m->rnd << 13;
+	m->rnd ^= m->rnd >> 7;
+	m->rnd ^= m->rnd << 17;
+	return (u32)(m->rnd >> 16) % n;
+}
+
+static struct vdsplex_plex *cm_plex(struct cm *m, unsigned int i)
+{
+	return m->f->ctx->legs[i].plex;
+}
+
+/* A write goes through ->map's admission, or parks. */
+static void cm_send(struct cm *m, struct cm_write *w)
+{
+	struct vdsplex_volume *vol = m->f->vol;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	if (!vdsplex_md_write_admit(vol, w->region, w->bio) ||
+	    !vdsplex_write_admit(vol, w->region, w->bio, &w->epoch)) {
+		w->st = CM_PARKED;
+		spin_unlock_irqrestore(&vol->state_lock, flags);
+		return;
+	}
+	w->todo = 0;
+	for (i = 0; i < CM_PLEXES; i++)
+		if (cm_plex(m, i)->state != VDSPLEX_PLEX_DEAD &&
+		    !cm_plex(m, i)->removing)
+			__set_bit(i, &w->todo);
+	w->st = CM_FLIGHT;
+	spin_unlock_irqrestore(&vol->state_lock, flags);
+}
+
+static void cm_resubmit(struct cm *m, struct bio_list *bios)
+{
+	struct bio *bio;
+
+	while ((bio = bio_list_pop(bios)))
+		cm_send(m, bio->bi_private);
+}
+
+static bool cm_busy(struct cm *m, u64 region)
+{
+	unsigned int k;
+
+	for (k = 0; k < CM_WRITES; k++)
+		if (m->w[k].st != CM_FREE && m->w[k].region == region)
+			return true;
+	return false;
+}
+
+static void cm_new_write(struct cm *m)
+{
+	u64 region = cm_rand(m, CM_HOT);
+	struct cm_write *w = &m->w[cm_rand(m, CM_WRITES)];
+
+	/* one write a region at a time: versions stay ordered */
+	if (w->st != CM_FREE || cm_busy(m, region))
+		return;
+	memset(w->bio, 0, sizeof(*w->bio));
+	w->bio->bi_iter.bi_sector = region * FIX_REGION;
+	w->bio->bi_private = w;
+	w->region = region;
+	w->ver = ++m->ver;
+	cm_send(m, w);
+}
+
+/* One plex's copy of a write reaches its media; the last one completes it. */
+static void cm_land(struct cm *m)
+{
+	struct cm_write *w = &m->w[cm_rand(m, CM_WRITES)];
+	unsigned int i = cm_rand(m, CM_PLEXES);
+
+	if (w->st != CM_FLIGHT)
+		return;
+	if (w->todo && !test_bit(i, &w->todo))
+		i = __ffs(w->todo);
+	if (w->todo) {
+		m->data[i][w->region] = w->ver;
+		__clear_bit(i, &w->todo);
+	}
+	if (!w->todo) {
+		vdsplex_write_finish(m->f->vol, w->region, w->epoch);
+		m->acked[w->region] = w->ver;
+		w->st = CM_FREE;
+	}
+}
+
+static void cm_commit_start(struct cm *m, unsigned int flags)
+{
+	struct vdsplex_volume *vol = m->f->vol;
+	struct bio_list ready = BIO_EMPTY_LIST;
+	bool want, cleared;
+	unsigned long irqf;
+	unsigned int i;
+
+	spin_lock_irqsave(&vol->state_lock, irqf);
+	want = __vdsplex_md_prepare(vol, flags, &cleared);
+	for (i = 0; i < CM_PLEXES; i++)
+		m->c_state[i] = cm_plex(m, i)->state;
+	m->c_seq = vol->change_seq;
+	m->c_cursor = vol->checkpoint;
+	if (!want && !cleared && !(flags & VDSPLEX_COMMIT_FULL)) {
+		__vdsplex_md_done(vol, true, &ready);
+		spin_unlock_irqrestore(&vol->state_lock, irqf);
+		cm_resubmit(m, &ready);
+		return;
+	}
+	spin_unlock_irqrestore(&vol->state_lock, irqf);
+	m->c_on = true;
+	m->c_full = flags & VDSPLEX_COMMIT_FULL;
+	m->c_bits = flags != 0;
+	m->c_header = m->c_full;
+	m->c_blocks = BIT(CM_PLEXES);
+	if (m->c_full || cleared)
+		for (i = 0; i < CM_PLEXES; i++)
+			if (m->c_state[i] != VDSPLEX_PLEX_ALIVE)
+				__set_bit(i, &m->c_blocks);
+	/* a clearing commit writes and flushes the bitmaps first */
+	m->c_bitmaps_first = cleared;
+}
+
+/* The commit in progress writes one more block, or ends. */
+static void cm_commit_step(struct cm *m)
+{
+	struct vdsplex_volume *vol = m->f->vol;
+	struct bio_list ready = BIO_EMPTY_LIST;
+	unsigned long bitmaps = m->c_blocks & GENMASK(CM_PLEXES - 1, 0);
+	unsigned long irqf;
+	unsigned int i;
+
+	if (m->c_blocks) {
+		i = cm_rand(m, CM_PLEXES + 1);
+		if (!test_bit(i, &m->c_blocks) ||
+		    (i == CM_PLEXES && m->c_bitmaps_first && bitmaps))
+			i = bitmaps ? __ffs(bitmaps) : CM_PLEXES;
+		if (i < CM_PLEXES)
+			bitmap_copy(m->d_in_sync[i], cm_plex(m, i)->in_sync,
+				    CM_NR);
+		else
+			bitmap_copy(m->d_wi, vol->meta->wi_image, CM_NR);
+		__clear_bit(i, &m->c_blocks);
+		return;
+	}
+	if (m->c_header) {
+		memcpy(m->d_state, m->c_state, sizeof(m->d_state));
+		m->d_cursor = m->c_cursor;
+		m->c_header = false;
+		return;
+	}
+	spin_lock_irqsave(&vol->state_lock, irqf);
+	__vdsplex_md_done(vol, true, &ready);
+	if (m->c_full && (long)(m->c_seq - vol->committed_seq) > 0)
+		vol->committed_seq = m->c_seq;
+	spin_unlock_irqrestore(&vol->state_lock, irqf);
+	m->c_on = false;
+	cm_resubmit(m, &ready);
+}
+
+/* The resync thread's next move. */
+static void cm_resync_step(struct cm *m)
+{
+	struct vdsplex_volume *vol = m->f->vol;
+	struct bio_list deferred = BIO_EMPTY_LIST;
+	struct vdsplex_plex *src;
+	unsigned long targets, irqf;
+	unsigned int i;
+	int next;
+
+	switch (m->r) {
+	case CM_R_NEXT:
+		next = vdsplex_resync_next_kunit(m->f->ctx, &m->r_region, &src,
+						 &targets);
+		KUNIT_ASSERT_GE(m->test, next, 0);
+		if (next == VDSPLEX_NEXT_CHANGED) {
+			m->r = CM_R_CHECKPOINT;
+		} else if (next == VDSPLEX_NEXT_COPY) {
+			for (i = 0; i < CM_PLEXES; i++)
+				if (cm_plex(m, i) == src)
+					m->r_source = i;
+			m->r_todo = targets;
+			m->r = CM_R_DRAIN;
+		}
+		break;
+	case CM_R_DRAIN:
+		/* the writes in flight to the region finish first */
+		if (!vdsplex_region_drained(vol, m->r_region))
+			break;
+		m->r_ver = m->data[m->r_source][m->r_region];
+		m->r = CM_R_COPY;
+		break;
+	case CM_R_COPY:
+		i = __ffs(m->r_todo);
+		m->data[i][m->r_region] = m->r_ver;
+		__clear_bit(i, &m->r_todo);
+		if (!m->r_todo)
+			m->r = CM_R_RECORD;
+		break;
+	case CM_R_RECORD:
+		/* md->sync_lock: not while a commit writes in-sync bits */
+		if (m->c_on && m->c_bits)
+			break;
+		vdsplex_resync_done_kunit(m->f->ctx, &deferred);
+		cm_resubmit(m, &deferred);
+		m->r = CM_R_NEXT;
+		break;
+	case CM_R_CHECKPOINT:
+		/* vdsplex_checkpoint(): the cursor, then a full commit */
+		if (m->c_on)
+			break;
+		if (m->r_committing) {
+			m->r_committing = false;
+			m->r = CM_R_NEXT;
+			break;
+		}
+		spin_lock_irqsave(&vol->state_lock, irqf);
+		vol->checkpoint = vol->cursor;
+		spin_unlock_irqrestore(&vol->state_lock, irqf);
+		cm_commit_start(m, VDSPLEX_COMMIT_FULL);
+		m->r_committing = true;
+		break;
+	}
+}
+
+/* Every plex the read path may choose holds the acknowledged data. */
+static bool cm_check_reads(struct cm *m, u64 nr)
+{
+	struct vdsplex_volume *vol = m->f->vol;
+	unsigned long irqf;
+	unsigned int i;
+	bool can;
+	u64 r;
+
+	for (r = 0; r < nr; r++) {
+		if (cm_busy(m, r))
+			continue;
+		for (i = 0; i < CM_PLEXES; i++) {
+			spin_lock_irqsave(&vol->state_lock, irqf);
+			can = vdsplex_leg_can_read(m->f->ctx, i, r);
+			spin_unlock_irqrestore(&vol->state_lock, irqf);
+			if (!can || m->data[i][r] == m->acked[r])
+				continue;
+			KUNIT_FAIL(m->test,
+				   "step %u after %u crashes: a read of region %llu may go to plex %u, which holds version %u, not the acknowledged %u",
+				   m->step, m->crashes, r, i, m->data[i][r],
+				   m->acked[r]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Build the volume from the disk, as the next activation does. */
+static void cm_activate(struct cm *m)
+{
+	struct kunit *test = m->test;
+	struct vdsplex_volume *vol;
+	unsigned int i;
+	int src = -1;
+
+	m->f = fixture_make(test, CM_PLEXES, VDSPLEX_PLEX_ALIVE);
+	md_fixture(test, m->f);
+	vol = m->f->vol;
+	for (i = 0; i < CM_PLEXES; i++) {
+		struct vdsplex_plex *p = cm_plex(m, i);
+
+		if (m->d_state[i] == VDSPLEX_PLEX_ALIVE) {
+			if (src < 0)
+				src = i;
+			continue;
+		}
+		p->state = m->d_state[i] == VDSPLEX_PLEX_DEAD ?
+			   VDSPLEX_PLEX_DEAD : VDSPLEX_PLEX_STALE;
+		bitmap_copy(p->in_sync, m->d_in_sync[i], CM_NR);
+		p->synced = bitmap_weight(p->in_sync, CM_NR);
+		vol->rescan = true;
+	}
+	KUNIT_ASSERT_GE_MSG(test, src, 0, "after %u crashes: no plex recorded alive",
+			    m->crashes);
+	vol->checkpoint = m->d_cursor;
+	bitmap_copy(vol->meta->wi_disk, m->d_wi, CM_NR);
+	if (!bitmap_empty(m->d_wi, CM_NR))
+		vdsplex_md_mark_dirty(m->f->ctx, m->d_wi, src);
+	/* the resume starts the resync at the checkpoint */
+	vol->cursor = vol->checkpoint;
+	vol->kick = true;
+	for (i = 0; i < CM_WRITES; i++)
+		m->w[i].st = CM_FREE;
+	m->r = CM_R_NEXT;
+	m->r_committing = false;
+	/* preresume's full commit, before any I/O */
+	m->c_on = false;
+	cm_commit_start(m, VDSPLEX_COMMIT_FULL);
+	m->resuming = true;
+}
+
+/* A crash: check what the disk and the media say, then activate again. */
+static bool cm_crash(struct cm *m)
+{
+	struct kunit *test = m->test;
+	unsigned int i, src = CM_PLEXES;
+	u64 r;
+
+	m->crashes++;
+	for (i = 0; i < CM_PLEXES && src == CM_PLEXES; i++)
+		if (m->d_state[i] == VDSPLEX_PLEX_ALIVE)
+			src = i;
+	KUNIT_ASSERT_LT_MSG(test, src, CM_PLEXES, "crash %u: no plex recorded alive",
+			    m->crashes);
+	for (r = 0; r < CM_NR; r++) {
+		if (m->data[src][r] < m->acked[r]) {
+			KUNIT_FAIL(test,
+				   "crash %u at step %u: the source (plex %u) holds version %u of region %llu, %u was acknowledged",
+				   m->crashes, m->step, src, m->data[src][r], r,
+				   m->acked[r]);
+			return false;
+		}
+		for (i = 0; i < CM_PLEXES; i++) {
+			bool lacks = m->d_state[i] != VDSPLEX_PLEX_ALIVE &&
+				     !test_bit(r, m->d_in_sync[i]);
+
+			if (i == src || m->d_state[i] == VDSPLEX_PLEX_DEAD ||
+			    m->data[i][r] == m->data[src][r] ||
+			    test_bit(r, m->d_wi) || lacks)
+				continue;
+			KUNIT_FAIL(test,
+				   "crash %u at step %u: plex %u holds version %u of region %llu, the source %u, and the disk calls it in sync (record %d, write-intent 0)",
+				   m->crashes, m->step, i, m->data[i][r], r,
+				   m->data[src][r], m->d_state[i]);
+			return false;
+		}
+		/* from now on the source's data is the volume's */
+		m->acked[r] = m->data[src][r];
+	}
+	vdsplex_resync_free_kunit(m->f->vol);
+	md_fixture_exit(test);
+	cm_activate(m);
+	return true;
+}
+
+static void cm_run(struct kunit *test, u64 seed)
+{
+	static const unsigned int flags[] = {
+		0, VDSPLEX_COMMIT_SWEEP, VDSPLEX_COMMIT_FULL,
+	};
+	struct cm *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	unsigned int op, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->test = test;
+	m->rnd = seed;
+	for (i = 0; i < CM_PLEXES; i++)
+		m->d_state[i] = VDSPLEX_PLEX_ALIVE;
+	for (i = 0; i < CM_WRITES; i++) {
+		m->w[i].bio = kunit_kzalloc(test, sizeof(struct bio),
+					    GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, m->w[i].bio);
+	}
+	cm_activate(m);
+	for (m->step = 0; m->step < CM_STEPS; m->step++) {
+		op = cm_rand(m, 1000);
+		if (op >= 1000 - CM_CRASH) {
+			if (!cm_crash(m))
+				break;
+		} else if (m->resuming) {
+			/* no I/O before the preresume commit is done */
+			cm_commit_step(m);
+			m->resuming = m->c_on;
+		} else if (op < 300) {
+			cm_new_write(m);
+		} else if (op < 600) {
+			cm_land(m);
+		} else if (op < 720 && m->c_on) {
+			cm_commit_step(m);
+		} else if (op < 720) {
+			cm_commit_start(m, flags[cm_rand(m, ARRAY_SIZE(flags))]);
+		} else {
+			cm_resync_step(m);
+		}
+		if (!cm_check_reads(m, CM_HOT))
+			break;
+	}
+	kunit_info(test, "seed %llu: %u steps, %u crashes, %u writes", seed,
+		   m->step, m->crashes, m->ver);
+	vdsplex_resync_free_kunit(m->f->vol);
+	md_fixture_exit(test);
+	test->priv = NULL;
+}
+
+static void vdsplex_test_crash_model(struct kunit *test)
+{
+	static const u64 seeds[] = { 1, 0x9e3779b97f4a7c15ULL, 42, 2026, 77777 };
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(seeds) && !test->status; k++)
+		cm_run(test, seeds[k]);
+}
+
 static struct kunit_case vdsplex_persist_test_cases[] = {
 	KUNIT_CASE(vdsplex_test_dead_missed),
 	KUNIT_CASE(vdsplex_test_wi_batching),
@@ -2440,6 +2918,11 @@ static struct kunit_case vdsplex_persist_test_cases[] = {
 	KUNIT_CASE(vdsplex_test_md_fill_block),
 	KUNIT_CASE(vdsplex_test_md_mark_dirty),
 	KUNIT_CASE(vdsplex_test_unsynced),
+#ifdef KUNIT_CASE_SLOW
+	KUNIT_CASE_SLOW(vdsplex_test_crash_model),
+#else
+	KUNIT_CASE(vdsplex_test_crash_model),
+#endif
 	{}
 };
 
