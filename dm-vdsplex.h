@@ -676,6 +676,7 @@ int vdsplex_resync_next_kunit(struct vdsplex_ctx *ctx, u64 *region,
 			      unsigned long *targets);
 void vdsplex_resync_done_kunit(struct vdsplex_ctx *ctx,
 			       struct bio_list *deferred);
+void vdsplex_resync_flushed_kunit(struct vdsplex_ctx *ctx);
 void vdsplex_resync_free_kunit(struct vdsplex_volume *vol);
 #endif
 

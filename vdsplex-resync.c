@@ -970,16 +970,15 @@ static bool vdsplex_copy_buf(struct vdsplex_ctx *ctx,
  * unless a region went missing meanwhile (then it copies that and flushes
  * again).
  */
-static void vdsplex_flush_targets(struct vdsplex_ctx *ctx,
-				  struct vdsplex_copy_job *job)
+/* Record the flushes of the job's targets (bit i: target i failed). */
+static void vdsplex_targets_flushed(struct vdsplex_ctx *ctx,
+				    struct vdsplex_copy_job *job,
+				    unsigned long failed)
 {
 	struct vdsplex_volume *vol = ctx->vol;
-	unsigned long flags, failed = 0;
+	unsigned long flags;
 	unsigned int i;
 
-	for (i = 0; i < job->nr_targets; i++)
-		if (blkdev_issue_flush(job->dest[i].bdev))
-			__set_bit(i, &failed);
 	spin_lock_irqsave(&vol->state_lock, flags);
 	for (i = 0; i < job->nr_targets; i++) {
 		struct vdsplex_plex *p = job->target[i];
@@ -999,6 +998,18 @@ static void vdsplex_flush_targets(struct vdsplex_ctx *ctx,
 		vdsplex_raise_event(vol);
 	}
 	job->nr_targets = 0;
+}
+
+static void vdsplex_flush_targets(struct vdsplex_ctx *ctx,
+				  struct vdsplex_copy_job *job)
+{
+	unsigned long failed = 0;
+	unsigned int i;
+
+	for (i = 0; i < job->nr_targets; i++)
+		if (blkdev_issue_flush(job->dest[i].bdev))
+			__set_bit(i, &failed);
+	vdsplex_targets_flushed(ctx, job, failed);
 }
 
 static int vdsplex_resync_thread(void *data)
@@ -1160,14 +1171,17 @@ static void vdsplex_job_free(struct vdsplex_volume *vol)
 /**
  * vdsplex_resync_next_kunit() - the resync thread's next decision, without
  * its I/O (KUnit's crash model).
- * @ctx: the active instance.
+ * @ctx: the active instance; no resync thread runs.
  * @region: set to the region to copy (VDSPLEX_NEXT_COPY).
- * @source: set to the plex it is copied from.
- * @targets: set to a mask of the legs it is copied to.
+ * @source: set to the plex it is copied from (VDSPLEX_NEXT_COPY).
+ * @targets: set to a mask of the legs it is copied to (VDSPLEX_NEXT_COPY),
+ *	or of the legs to flush (VDSPLEX_NEXT_FLUSH).
  *
- * A VDSPLEX_NEXT_FLUSH is carried out as a flush of the targets that
- * succeeded.  The job lives in vol->resync_job, allocated at the first call;
- * vdsplex_resync_free_kunit() frees it.
+ * After VDSPLEX_NEXT_COPY the caller plays the copy and calls
+ * vdsplex_resync_done_kunit(); after VDSPLEX_NEXT_FLUSH it plays the
+ * targets' flushes and calls vdsplex_resync_flushed_kunit(), as the thread
+ * does.  The job lives in vol->resync_job, allocated at the first call;
+ * vdsplex_resync_free_kunit() frees it.  A scrub is not played.
  *
  * Context: process; takes vol->state_lock.
  * Return: an enum vdsplex_next; -ENOMEM without memory for the job.
@@ -1183,6 +1197,8 @@ VISIBLE_IF_KUNIT int vdsplex_resync_next_kunit(struct vdsplex_ctx *ctx,
 	unsigned long flags;
 	unsigned int i, k;
 
+	if (WARN_ON_ONCE(vol->resync_task))
+		return -EBUSY;
 	if (!vol->resync_job)
 		vol->resync_job = kzalloc(sizeof(*vol->resync_job), GFP_KERNEL);
 	job = vol->resync_job;
@@ -1191,22 +1207,17 @@ VISIBLE_IF_KUNIT int vdsplex_resync_next_kunit(struct vdsplex_ctx *ctx,
 	*targets = 0;
 	spin_lock_irqsave(&vol->state_lock, flags);
 	next = __vdsplex_resync_next(ctx, job);
+	WARN_ON_ONCE(next == VDSPLEX_NEXT_SCRUB);
 	if (next == VDSPLEX_NEXT_COPY) {
 		*region = job->region;
 		*source = job->source;
+	}
+	if (next == VDSPLEX_NEXT_COPY || next == VDSPLEX_NEXT_FLUSH)
 		for (k = 0; k < job->nr_targets; k++)
 			for (i = 0; i < ctx->nr_legs; i++)
 				if (ctx->legs[i].plex == job->target[k])
 					__set_bit(i, targets);
-	}
-	if (next == VDSPLEX_NEXT_FLUSH)
-		vol->targets_flushed = true;
 	spin_unlock_irqrestore(&vol->state_lock, flags);
-	if (next == VDSPLEX_NEXT_FLUSH) {
-		for (k = 0; k < job->nr_targets; k++)
-			vdsplex_plex_io_done(job->target[k]);
-		job->nr_targets = 0;
-	}
 	return next;
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_resync_next_kunit);
@@ -1222,9 +1233,25 @@ EXPORT_SYMBOL_IF_KUNIT(vdsplex_resync_next_kunit);
 VISIBLE_IF_KUNIT void vdsplex_resync_done_kunit(struct vdsplex_ctx *ctx,
 						struct bio_list *deferred)
 {
-	vdsplex_copy_finish(ctx, ctx->vol->resync_job, false, 0, deferred);
+	struct vdsplex_copy_job *job = ctx->vol->resync_job;
+
+	WARN_ON_ONCE(!job || ctx->vol->locked_region != job->region);
+	vdsplex_copy_finish(ctx, job, false, 0, deferred);
 }
 EXPORT_SYMBOL_IF_KUNIT(vdsplex_resync_done_kunit);
+
+/**
+ * vdsplex_resync_flushed_kunit() - the flushes vdsplex_resync_next_kunit()
+ * asked for succeeded: record them as the thread does.
+ * @ctx: the active instance.
+ *
+ * Context: process; takes vol->state_lock.
+ */
+VISIBLE_IF_KUNIT void vdsplex_resync_flushed_kunit(struct vdsplex_ctx *ctx)
+{
+	vdsplex_targets_flushed(ctx, ctx->vol->resync_job, 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(vdsplex_resync_flushed_kunit);
 
 /**
  * vdsplex_resync_free_kunit() - free the job of vdsplex_resync_next_kunit().

@@ -1954,6 +1954,8 @@ static void md_fixture_exit(struct kunit *test)
 {
 	struct fixture *f = test->priv;
 
+	if (f)
+		vdsplex_resync_free_kunit(f->vol);
 	if (f && f->vol->meta) {
 		cancel_delayed_work_sync(&f->vol->meta->commit_work);
 		vdsplex_md_free(f->vol->meta);
@@ -2437,24 +2439,31 @@ static void vdsplex_test_dead_missed(struct kunit *test)
  * "The invariant").  The model drives the volume's own state machine --
  * write admission and the write-intent log (vdsplex_md_write_admit(),
  * __vdsplex_md_prepare(), __vdsplex_md_done()), the region lock, the
- * resync's choices (__vdsplex_resync_next(), through
- * vdsplex_resync_next_kunit()), the activation (vdsplex_md_mark_dirty())
- * and the read path's choice (vdsplex_leg_can_read()) -- and plays the
- * devices: each plex's media holds a version per region, a write lands on
- * its plexes one at a time, a commit writes its blocks one at a time in the
- * order vdsplex_md_commit() does (the bitmaps of one that clears bits
- * before its write-intent block, any order otherwise; the plex table last),
- * and writes, copies and other commits' work run between those steps.  A
- * crash may come between any two steps; the next activation is built from
- * what reached the "disk" only, as vdsplex_md_apply() builds it, and runs
- * on, crash after crash.
+ * resync's choices (__vdsplex_resync_next() through
+ * vdsplex_resync_next_kunit()), read errors (__vdsplex_region_stale()), the
+ * activation (vdsplex_md_mark_dirty()) and the read path's choice
+ * (vdsplex_leg_can_read()) -- and plays the devices.  Each plex holds a
+ * version per region twice: what a read returns and what its media hold; a
+ * write or a copy lands in the volatile cache, which the device writes back
+ * when it likes and a flush empties.  A commit plays vdsplex_md_commit()'s
+ * steps one at a time: the plexes' flush (full and clearing commits), the
+ * in-sync bitmaps of the plexes recorded not alive and the write-intent
+ * block (the bitmaps first when the commit clears bits, any order
+ * otherwise), then the plex table and the superblock.  Writes, copies,
+ * flushes and read errors run between those steps; commits are serialised,
+ * as under md->commit_lock.  A crash (a power cut: the caches are lost) may
+ * come between any two steps; the next activation is built from the
+ * modelled disk as vdsplex_md_apply() builds it (no write_mostly plex, no
+ * discards, no AddPlex), with its full commit at preresume, and runs on,
+ * crash after crash.
  *
  * Checked after every crash: the source the activation picks holds every
- * acknowledged write, and every region in which another plex differs from
- * it is dirty on disk or, for a plex recorded not alive, out of sync in its
- * on-disk bitmap.  Checked at every step: every plex the read path may
- * choose for a region with no write in flight holds its last acknowledged
- * write.
+ * write acknowledged before a flush, and every region in which another plex
+ * differs from it is dirty on disk or, for a plex recorded not alive, out of
+ * sync in its on-disk bitmap.  Checked at every step: every plex the read
+ * path may choose for a region with no write in flight returns the region's
+ * last acknowledged write.  Not played: plex failures, remove and readd,
+ * AddPlex, scrub, discards, a failed metadata device.
  */
 #define CM_PLEXES	3
 #define CM_NR		(FIX_LEN / FIX_REGION)
@@ -2462,6 +2471,11 @@ static void vdsplex_test_dead_missed(struct kunit *test)
 #define CM_WRITES	6	/* writes in flight at most */
 #define CM_STEPS	20000
 #define CM_CRASH	3	/* per mille of the steps */
+/* the blocks of a commit: a bitmap per plex, then these */
+#define CM_WI		CM_PLEXES
+#define CM_TABLE	(CM_PLEXES + 1)
+#define CM_SUPER	(CM_PLEXES + 2)
+#define CM_FLUSH	(CM_PLEXES + 3)
 
 enum cm_wstate { CM_FREE, CM_PARKED, CM_FLIGHT };
 
@@ -2474,16 +2488,29 @@ struct cm_write {
 	u8 epoch;
 };
 
-enum cm_rstate { CM_R_NEXT, CM_R_DRAIN, CM_R_COPY, CM_R_RECORD, CM_R_CHECKPOINT };
+enum cm_rstate {
+	CM_R_NEXT, CM_R_DRAIN, CM_R_COPY, CM_R_RECORD, CM_R_FLUSH,
+	CM_R_CHECKPOINT,
+};
+
+/* How often the paths that matter were taken, over every seed. */
+struct cm_cover {
+	unsigned int bitmaps, nonalive_crashes, lost_caches, flushed_passes;
+	unsigned int stale, clean, crashes;
+};
 
 struct cm {
 	struct kunit *test;
 	struct fixture *f;
+	struct cm_cover *cov;
 	u64 rnd;
 	unsigned int crashes, step;
-	/* the plexes' media, and what the volume acknowledged */
+	/* the plexes: what a read returns, what the media hold */
 	u32 data[CM_PLEXES][CM_NR];
+	u32 media[CM_PLEXES][CM_NR];
+	/* acknowledged; acknowledged before a flush */
 	u32 acked[CM_NR];
+	u32 durable[CM_NR];
 	u32 ver;
 	struct cm_write w[CM_WRITES];
 	/* the metadata device */
@@ -2491,10 +2518,9 @@ struct cm {
 	unsigned long d_in_sync[CM_PLEXES][BITS_TO_LONGS(CM_NR)];
 	enum vdsplex_plex_state d_state[CM_PLEXES];
 	u64 d_cursor;
-	/* the commit in progress: blocks left to write (bit CM_PLEXES: wi) */
-	bool c_on, c_full, c_bits, c_bitmaps_first, resuming;
+	/* the commit in progress: the blocks it has yet to write */
+	bool c_on, c_full, c_bits, c_bitmaps_first, c_clean, resuming;
 	unsigned long c_blocks;
-	bool c_header;
 	enum vdsplex_plex_state c_state[CM_PLEXES];
 	unsigned long c_seq;
 	u64 c_cursor;
@@ -2518,6 +2544,11 @@ static u32 cm_rand(struct cm *m, u32 n)
 static struct vdsplex_plex *cm_plex(struct cm *m, unsigned int i)
 {
 	return m->f->ctx->legs[i].plex;
+}
+
+static void cm_flush_plex(struct cm *m, unsigned int i)
+{
+	memcpy(m->media[i], m->data[i], sizeof(m->media[i]));
 }
 
 /* A write goes through ->map's admission, or parks. */
@@ -2551,12 +2582,14 @@ static void cm_resubmit(struct cm *m, struct bio_list *bios)
 		cm_send(m, bio->bi_private);
 }
 
-static bool cm_busy(struct cm *m, u64 region)
+static bool cm_busy(struct cm *m, u64 region, bool parked)
 {
 	unsigned int k;
 
 	for (k = 0; k < CM_WRITES; k++)
-		if (m->w[k].st != CM_FREE && m->w[k].region == region)
+		if ((m->w[k].st == CM_FLIGHT ||
+		     (parked && m->w[k].st == CM_PARKED)) &&
+		    m->w[k].region == region)
 			return true;
 	return false;
 }
@@ -2567,7 +2600,7 @@ static void cm_new_write(struct cm *m)
 	struct cm_write *w = &m->w[cm_rand(m, CM_WRITES)];
 
 	/* one write a region at a time: versions stay ordered */
-	if (w->st != CM_FREE || cm_busy(m, region))
+	if (w->st != CM_FREE || cm_busy(m, region, true))
 		return;
 	memset(w->bio, 0, sizeof(*w->bio));
 	w->bio->bi_iter.bi_sector = region * FIX_REGION;
@@ -2577,7 +2610,7 @@ static void cm_new_write(struct cm *m)
 	cm_send(m, w);
 }
 
-/* One plex's copy of a write reaches its media; the last one completes it. */
+/* One plex's copy of a write reaches its cache; the last one completes it. */
 static void cm_land(struct cm *m)
 {
 	struct cm_write *w = &m->w[cm_rand(m, CM_WRITES)];
@@ -2596,6 +2629,54 @@ static void cm_land(struct cm *m)
 		m->acked[w->region] = w->ver;
 		w->st = CM_FREE;
 	}
+}
+
+/* The volume is flushed (an empty REQ_PREFLUSH): every plex taking writes. */
+static void cm_user_flush(struct cm *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < CM_PLEXES; i++)
+		if (cm_plex(m, i)->state != VDSPLEX_PLEX_DEAD)
+			cm_flush_plex(m, i);
+	memcpy(m->durable, m->acked, sizeof(m->durable));
+}
+
+/* A plex writes one region of its cache back by itself. */
+static void cm_writeback(struct cm *m)
+{
+	unsigned int i = cm_rand(m, CM_PLEXES), r = cm_rand(m, CM_HOT);
+
+	m->media[i][r] = m->data[i][r];
+}
+
+/* A read error on a plex, as vdsplex_read_failed() handles it. */
+static void cm_read_error(struct cm *m)
+{
+	struct vdsplex_volume *vol = m->f->vol;
+	unsigned int i = cm_rand(m, CM_PLEXES), j, alive = 0;
+	struct vdsplex_plex *p = cm_plex(m, i);
+	u64 r = cm_rand(m, CM_HOT);
+	unsigned long flags;
+	bool retry = false;
+
+	spin_lock_irqsave(&vol->state_lock, flags);
+	if (vdsplex_leg_can_read(m->f->ctx, i, r)) {
+		for (j = 0; j < CM_PLEXES; j++) {
+			retry |= j != i && vdsplex_leg_can_read(m->f->ctx, j, r);
+			alive += vdsplex_plex_counts(cm_plex(m, j));
+		}
+		if (retry && !(p->state == VDSPLEX_PLEX_ALIVE && alive == 1)) {
+			__vdsplex_region_stale(vol, p, r);
+			m->cov->stale++;
+		}
+	}
+	/* vdsplex_resync_kick() */
+	if (retry) {
+		vol->kick = true;
+		vol->stalled = false;
+	}
+	spin_unlock_irqrestore(&vol->state_lock, flags);
 }
 
 static void cm_commit_start(struct cm *m, unsigned int flags)
@@ -2621,18 +2702,22 @@ static void cm_commit_start(struct cm *m, unsigned int flags)
 	spin_unlock_irqrestore(&vol->state_lock, irqf);
 	m->c_on = true;
 	m->c_full = flags & VDSPLEX_COMMIT_FULL;
+	m->c_clean = flags & VDSPLEX_COMMIT_CLEAN;
 	m->c_bits = flags != 0;
-	m->c_header = m->c_full;
-	m->c_blocks = BIT(CM_PLEXES);
-	if (m->c_full || cleared)
+	m->c_blocks = BIT(CM_WI);
+	if (m->c_full)
+		m->c_blocks |= BIT(CM_TABLE) | BIT(CM_SUPER);
+	if (m->c_full || cleared) {
+		m->c_blocks |= BIT(CM_FLUSH);
 		for (i = 0; i < CM_PLEXES; i++)
 			if (m->c_state[i] != VDSPLEX_PLEX_ALIVE)
 				__set_bit(i, &m->c_blocks);
+	}
 	/* a clearing commit writes and flushes the bitmaps first */
 	m->c_bitmaps_first = cleared;
 }
 
-/* The commit in progress writes one more block, or ends. */
+/* The commit in progress takes one more step, or ends. */
 static void cm_commit_step(struct cm *m)
 {
 	struct vdsplex_volume *vol = m->f->vol;
@@ -2641,32 +2726,71 @@ static void cm_commit_step(struct cm *m)
 	unsigned long irqf;
 	unsigned int i;
 
-	if (m->c_blocks) {
+	if (m->c_blocks & BIT(CM_FLUSH)) {
+		/* the plexes first: what the bits describe is stable */
+		for (i = 0; i < CM_PLEXES; i++)
+			if (cm_plex(m, i)->state != VDSPLEX_PLEX_DEAD)
+				cm_flush_plex(m, i);
+		__clear_bit(CM_FLUSH, &m->c_blocks);
+		return;
+	}
+	if (bitmaps || (m->c_blocks & BIT(CM_WI))) {
 		i = cm_rand(m, CM_PLEXES + 1);
 		if (!test_bit(i, &m->c_blocks) ||
-		    (i == CM_PLEXES && m->c_bitmaps_first && bitmaps))
-			i = bitmaps ? __ffs(bitmaps) : CM_PLEXES;
-		if (i < CM_PLEXES)
+		    (i == CM_WI && m->c_bitmaps_first && bitmaps))
+			i = bitmaps ? __ffs(bitmaps) : CM_WI;
+		if (i < CM_PLEXES) {
 			bitmap_copy(m->d_in_sync[i], cm_plex(m, i)->in_sync,
 				    CM_NR);
-		else
+			m->cov->bitmaps++;
+		} else {
 			bitmap_copy(m->d_wi, vol->meta->wi_image, CM_NR);
+		}
 		__clear_bit(i, &m->c_blocks);
 		return;
 	}
-	if (m->c_header) {
+	/* block 1 (the plex table), then block 0 (the superblock) */
+	if (m->c_blocks & BIT(CM_TABLE)) {
 		memcpy(m->d_state, m->c_state, sizeof(m->d_state));
+		__clear_bit(CM_TABLE, &m->c_blocks);
+		return;
+	}
+	if (m->c_blocks & BIT(CM_SUPER)) {
 		m->d_cursor = m->c_cursor;
-		m->c_header = false;
+		__clear_bit(CM_SUPER, &m->c_blocks);
 		return;
 	}
 	spin_lock_irqsave(&vol->state_lock, irqf);
 	__vdsplex_md_done(vol, true, &ready);
 	if (m->c_full && (long)(m->c_seq - vol->committed_seq) > 0)
 		vol->committed_seq = m->c_seq;
+	if (m->c_clean) {
+		/* the resume after the clean stop */
+		vol->cursor = vol->checkpoint;
+		vol->kick = true;
+		m->cov->clean++;
+	}
 	spin_unlock_irqrestore(&vol->state_lock, irqf);
 	m->c_on = false;
 	cm_resubmit(m, &ready);
+}
+
+/* A clean stop: no I/O left, the resync stopped at its checkpoint. */
+static void cm_clean(struct cm *m)
+{
+	struct vdsplex_volume *vol = m->f->vol;
+	unsigned long irqf;
+	unsigned int k;
+
+	if (m->c_on || m->r != CM_R_NEXT)
+		return;
+	for (k = 0; k < CM_WRITES; k++)
+		if (m->w[k].st != CM_FREE)
+			return;
+	spin_lock_irqsave(&vol->state_lock, irqf);
+	vol->checkpoint = vol->cursor;
+	spin_unlock_irqrestore(&vol->state_lock, irqf);
+	cm_commit_start(m, VDSPLEX_COMMIT_FULL | VDSPLEX_COMMIT_CLEAN);
 }
 
 /* The resync thread's next move. */
@@ -2684,7 +2808,12 @@ static void cm_resync_step(struct cm *m)
 		next = vdsplex_resync_next_kunit(m->f->ctx, &m->r_region, &src,
 						 &targets);
 		KUNIT_ASSERT_GE(m->test, next, 0);
-		if (next == VDSPLEX_NEXT_CHANGED) {
+		if (next == VDSPLEX_NEXT_CHANGED ||
+		    (next == VDSPLEX_NEXT_IDLE && !cm_rand(m, 8))) {
+			/* vdsplex_checkpoint(): the cursor, a full commit */
+			spin_lock_irqsave(&vol->state_lock, irqf);
+			vol->checkpoint = vol->cursor;
+			spin_unlock_irqrestore(&vol->state_lock, irqf);
 			m->r = CM_R_CHECKPOINT;
 		} else if (next == VDSPLEX_NEXT_COPY) {
 			for (i = 0; i < CM_PLEXES; i++)
@@ -2692,6 +2821,9 @@ static void cm_resync_step(struct cm *m)
 					m->r_source = i;
 			m->r_todo = targets;
 			m->r = CM_R_DRAIN;
+		} else if (next == VDSPLEX_NEXT_FLUSH) {
+			m->r_todo = targets;
+			m->r = CM_R_FLUSH;
 		}
 		break;
 	case CM_R_DRAIN:
@@ -2716,8 +2848,19 @@ static void cm_resync_step(struct cm *m)
 		cm_resubmit(m, &deferred);
 		m->r = CM_R_NEXT;
 		break;
+	case CM_R_FLUSH:
+		/* vdsplex_flush_targets(): one target a step */
+		if (m->r_todo) {
+			i = __ffs(m->r_todo);
+			cm_flush_plex(m, i);
+			__clear_bit(i, &m->r_todo);
+			break;
+		}
+		vdsplex_resync_flushed_kunit(m->f->ctx);
+		m->cov->flushed_passes++;
+		m->r = CM_R_NEXT;
+		break;
 	case CM_R_CHECKPOINT:
-		/* vdsplex_checkpoint(): the cursor, then a full commit */
 		if (m->c_on)
 			break;
 		if (m->r_committing) {
@@ -2725,16 +2868,13 @@ static void cm_resync_step(struct cm *m)
 			m->r = CM_R_NEXT;
 			break;
 		}
-		spin_lock_irqsave(&vol->state_lock, irqf);
-		vol->checkpoint = vol->cursor;
-		spin_unlock_irqrestore(&vol->state_lock, irqf);
 		cm_commit_start(m, VDSPLEX_COMMIT_FULL);
 		m->r_committing = true;
 		break;
 	}
 }
 
-/* Every plex the read path may choose holds the acknowledged data. */
+/* Every plex the read path may choose returns the acknowledged data. */
 static bool cm_check_reads(struct cm *m, u64 nr)
 {
 	struct vdsplex_volume *vol = m->f->vol;
@@ -2744,7 +2884,7 @@ static bool cm_check_reads(struct cm *m, u64 nr)
 	u64 r;
 
 	for (r = 0; r < nr; r++) {
-		if (cm_busy(m, r))
+		if (cm_busy(m, r, false))
 			continue;
 		for (i = 0; i < CM_PLEXES; i++) {
 			spin_lock_irqsave(&vol->state_lock, irqf);
@@ -2753,7 +2893,7 @@ static bool cm_check_reads(struct cm *m, u64 nr)
 			if (!can || m->data[i][r] == m->acked[r])
 				continue;
 			KUNIT_FAIL(m->test,
-				   "step %u after %u crashes: a read of region %llu may go to plex %u, which holds version %u, not the acknowledged %u",
+				   "step %u after %u crashes: a read of region %llu may go to plex %u, which returns version %u, not the acknowledged %u",
 				   m->step, m->crashes, r, i, m->data[i][r],
 				   m->acked[r]);
 			return false;
@@ -2806,7 +2946,7 @@ static void cm_activate(struct cm *m)
 	m->resuming = true;
 }
 
-/* A crash: check what the disk and the media say, then activate again. */
+/* A power cut: check what the disk and the media say, then activate again. */
 static bool cm_crash(struct cm *m)
 {
 	struct kunit *test = m->test;
@@ -2814,17 +2954,24 @@ static bool cm_crash(struct cm *m)
 	u64 r;
 
 	m->crashes++;
-	for (i = 0; i < CM_PLEXES && src == CM_PLEXES; i++)
-		if (m->d_state[i] == VDSPLEX_PLEX_ALIVE)
+	m->cov->crashes++;
+	for (i = 0; i < CM_PLEXES; i++) {
+		if (memcmp(m->data[i], m->media[i], sizeof(m->data[i])))
+			m->cov->lost_caches++;
+		memcpy(m->data[i], m->media[i], sizeof(m->data[i]));
+		if (m->d_state[i] == VDSPLEX_PLEX_ALIVE && src == CM_PLEXES)
 			src = i;
+		else if (m->d_state[i] != VDSPLEX_PLEX_ALIVE)
+			m->cov->nonalive_crashes++;
+	}
 	KUNIT_ASSERT_LT_MSG(test, src, CM_PLEXES, "crash %u: no plex recorded alive",
 			    m->crashes);
 	for (r = 0; r < CM_NR; r++) {
-		if (m->data[src][r] < m->acked[r]) {
+		if (m->media[src][r] < m->durable[r]) {
 			KUNIT_FAIL(test,
-				   "crash %u at step %u: the source (plex %u) holds version %u of region %llu, %u was acknowledged",
-				   m->crashes, m->step, src, m->data[src][r], r,
-				   m->acked[r]);
+				   "crash %u at step %u: the source (plex %u) holds version %u of region %llu, %u was acknowledged and flushed",
+				   m->crashes, m->step, src, m->media[src][r], r,
+				   m->durable[r]);
 			return false;
 		}
 		for (i = 0; i < CM_PLEXES; i++) {
@@ -2832,25 +2979,25 @@ static bool cm_crash(struct cm *m)
 				     !test_bit(r, m->d_in_sync[i]);
 
 			if (i == src || m->d_state[i] == VDSPLEX_PLEX_DEAD ||
-			    m->data[i][r] == m->data[src][r] ||
+			    m->media[i][r] == m->media[src][r] ||
 			    test_bit(r, m->d_wi) || lacks)
 				continue;
 			KUNIT_FAIL(test,
 				   "crash %u at step %u: plex %u holds version %u of region %llu, the source %u, and the disk calls it in sync (record %d, write-intent 0)",
-				   m->crashes, m->step, i, m->data[i][r], r,
-				   m->data[src][r], m->d_state[i]);
+				   m->crashes, m->step, i, m->media[i][r], r,
+				   m->media[src][r], m->d_state[i]);
 			return false;
 		}
 		/* from now on the source's data is the volume's */
-		m->acked[r] = m->data[src][r];
+		m->acked[r] = m->media[src][r];
+		m->durable[r] = m->media[src][r];
 	}
-	vdsplex_resync_free_kunit(m->f->vol);
 	md_fixture_exit(test);
 	cm_activate(m);
 	return true;
 }
 
-static void cm_run(struct kunit *test, u64 seed)
+static void cm_run(struct kunit *test, u64 seed, struct cm_cover *cov)
 {
 	static const unsigned int flags[] = {
 		0, VDSPLEX_COMMIT_SWEEP, VDSPLEX_COMMIT_FULL,
@@ -2860,6 +3007,7 @@ static void cm_run(struct kunit *test, u64 seed)
 
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	m->test = test;
+	m->cov = cov;
 	m->rnd = seed;
 	for (i = 0; i < CM_PLEXES; i++)
 		m->d_state[i] = VDSPLEX_PLEX_ALIVE;
@@ -2878,10 +3026,18 @@ static void cm_run(struct kunit *test, u64 seed)
 			/* no I/O before the preresume commit is done */
 			cm_commit_step(m);
 			m->resuming = m->c_on;
-		} else if (op < 300) {
+		} else if (op < 250) {
 			cm_new_write(m);
-		} else if (op < 600) {
+		} else if (op < 500) {
 			cm_land(m);
+		} else if (op < 530) {
+			cm_user_flush(m);
+		} else if (op < 580) {
+			cm_writeback(m);
+		} else if (op < 585) {
+			cm_read_error(m);
+		} else if (op < 590) {
+			cm_clean(m);
 		} else if (op < 720 && m->c_on) {
 			cm_commit_step(m);
 		} else if (op < 720) {
@@ -2894,7 +3050,6 @@ static void cm_run(struct kunit *test, u64 seed)
 	}
 	kunit_info(test, "seed %llu: %u steps, %u crashes, %u writes", seed,
 		   m->step, m->crashes, m->ver);
-	vdsplex_resync_free_kunit(m->f->vol);
 	md_fixture_exit(test);
 	test->priv = NULL;
 }
@@ -2902,10 +3057,23 @@ static void cm_run(struct kunit *test, u64 seed)
 static void vdsplex_test_crash_model(struct kunit *test)
 {
 	static const u64 seeds[] = { 1, 0x9e3779b97f4a7c15ULL, 42, 2026, 77777 };
+	struct cm_cover cov = {};
 	unsigned int k;
 
 	for (k = 0; k < ARRAY_SIZE(seeds) && !test->status; k++)
-		cm_run(test, seeds[k]);
+		cm_run(test, seeds[k], &cov);
+	if (test->status)
+		return;
+	kunit_info(test, "%u crashes (plex records not alive at them: %u, caches lost: %u), %u in-sync bitmaps written, %u recoveries flushed, %u read errors, %u clean stops",
+		   cov.crashes, cov.nonalive_crashes, cov.lost_caches,
+		   cov.bitmaps, cov.flushed_passes, cov.stale, cov.clean);
+	/* the paths the model is for were taken */
+	KUNIT_EXPECT_GT(test, cov.nonalive_crashes, 0);
+	KUNIT_EXPECT_GT(test, cov.lost_caches, 0);
+	KUNIT_EXPECT_GT(test, cov.bitmaps, 0);
+	KUNIT_EXPECT_GT(test, cov.flushed_passes, 0);
+	KUNIT_EXPECT_GT(test, cov.stale, 0);
+	KUNIT_EXPECT_GT(test, cov.clean, 0);
 }
 
 static struct kunit_case vdsplex_persist_test_cases[] = {
