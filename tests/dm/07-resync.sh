@@ -1,5 +1,5 @@
 # smoke: yes
-# kernels: stock-6.12 stock-6.1
+# kernels: stock-6.12
 # The resync engine: add_plex under fio load (the new plex then verifies on
 # its own), two plexes added in one pass, suspend/resume and a reload in the
 # middle of a resync (no restart), cancel, removing the source mid-resync,

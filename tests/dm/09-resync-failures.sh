@@ -1,3 +1,5 @@
+# kernels: stock-6.12
+# long-kernels: debug
 # Failures during a resync: a target plex that fails is dropped (D) while the
 # others finish; a source that fails hands over to another in-sync plex.
 brd_load 4 32

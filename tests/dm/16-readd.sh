@@ -1,4 +1,6 @@
 # smoke: no
+# kernels: stock-6.12
+# long-kernels: debug
 # readd_plex (Documentation/dm-vdsplex.rst, "Messages"): a dead plex comes
 # back and only the regions written while it was dead are resynced -- after
 # an administrator's fail_plex, after a transient failure (its device

@@ -7,7 +7,7 @@
 # still serve verified I/O.  FUZZ_N scales the executions (make check-long
 # and make soak raise it); FUZZ_SEED picks the sequence (printed).
 FUZZ=$VDSPLEX_ROOT/.build/tests/vdsplex-fuzz
-N=${FUZZ_N:-300}
+N=${FUZZ_N:-200}
 SEED=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 echo "fuzz seed $SEED, N $N"
 total=0
