@@ -963,13 +963,6 @@ static bool vdsplex_copy_buf(struct vdsplex_ctx *ctx,
 	return false;
 }
 
-/*
- * Flush the targets of a finished pass (VDSPLEX_NEXT_FLUSH).  A target whose
- * flush fails is failed: what it acknowledged may not be on its media.
- * Otherwise the next pass finds every region copied and calls them in sync,
- * unless a region went missing meanwhile (then it copies that and flushes
- * again).
- */
 /* Record the flushes of the job's targets (bit i: target i failed). */
 static void vdsplex_targets_flushed(struct vdsplex_ctx *ctx,
 				    struct vdsplex_copy_job *job,
@@ -1000,6 +993,13 @@ static void vdsplex_targets_flushed(struct vdsplex_ctx *ctx,
 	job->nr_targets = 0;
 }
 
+/*
+ * Flush the targets of a finished pass (VDSPLEX_NEXT_FLUSH).  A target whose
+ * flush fails is failed: what it acknowledged may not be on its media.
+ * Otherwise the next pass finds every region copied and calls them in sync,
+ * unless a region went missing meanwhile (then it copies that and flushes
+ * again).
+ */
 static void vdsplex_flush_targets(struct vdsplex_ctx *ctx,
 				  struct vdsplex_copy_job *job)
 {
