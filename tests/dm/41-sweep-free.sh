@@ -1,4 +1,3 @@
-# kernels: debug
 # long: yes
 # A commit reads the in-sync bitmaps of the plexes that are not in sync
 # after it flushed every plex (Documentation/design.rst, "Commit order");
